@@ -1,0 +1,87 @@
+// buildApp(config): the whole Jotter HTTP application as one Fastify instance. Tests call it and
+// talk to it through `inject`; main.ts adds only listening and signals. Every feature is
+// registered here, explicitly, with its prefix: the API surface reads top to bottom.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import { openDatabase, type Db } from './db/connect.ts';
+import { installBodyParsing, parseQueryString } from './http/body.ts';
+import { installProblemHandling } from './http/problem.ts';
+import { createMethodIndex, notFoundHandler } from './http/routing.ts';
+import { CUSTOM_FORMATS } from './http/schemas.ts';
+import { registerSecurityHeaders } from './http/security.ts';
+import { healthRoutes } from './ops/health.ts';
+import { openApiRoutes, registerOpenApi } from './ops/openapi.ts';
+import { homeRoutes } from './ops/home.ts';
+
+export interface BuildOptions {
+  /** An open database; when absent one is opened from the config and closed with the app. */
+  db?: Db;
+  /** Pino options or false; defaults to JSON logs at config.logLevel. */
+  logger?: boolean | { level: string };
+}
+
+export type App = FastifyInstance;
+
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    config: Config;
+  }
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const db = options.db ?? openDatabase(config);
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+    },
+    genReqId: () => randomUUID(),
+    // A hop count: the client address is that many hops from the right of X-Forwarded-For,
+    // never its spoofable left end.
+    trustProxy: config.trustProxy === false ? false : trustHops(config.trustProxy),
+    routerOptions: { querystringParser: parseQueryString },
+    // Slow clients must not hold connections: headers within 10 s, a whole request within 30 s,
+    // idle keep-alive sockets closed after 5 s, sockets with no traffic at all after 60 s.
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+    requestTimeout: 30_000,
+    http: { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        coerceTypes: false,
+        removeAdditional: false,
+        useDefaults: false,
+        allErrors: false,
+      },
+      onCreate: (ajv) => {
+        for (const [name, validate] of Object.entries(CUSTOM_FORMATS))
+          ajv.addFormat(name, validate);
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('db', db);
+  app.decorate('config', config);
+  if (!options.db) app.addHook('onClose', () => db.close());
+
+  const allowedMethods = createMethodIndex(app);
+  installProblemHandling(app, notFoundHandler(allowedMethods));
+  installBodyParsing(app);
+  await registerSecurityHeaders(app, config);
+  await registerOpenApi(app, config);
+
+  await app.register(healthRoutes(db));
+  await app.register(openApiRoutes);
+  await app.register(homeRoutes);
+
+  return app;
+}

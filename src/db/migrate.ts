@@ -1,0 +1,45 @@
+// Runs the migration history with Kysely's migrator. On PostgreSQL the migrator holds an advisory
+// lock while it runs, so instances starting together on one database apply each step once and
+// the others wait, then find nothing left to do.
+import { sql } from 'kysely';
+import { Migrator, type Migration, type MigrationResult } from 'kysely/migration';
+import type { Db } from './connect.ts';
+import * as accounts from './migrations/0001-accounts.ts';
+import * as notesAndTodos from './migrations/0002-notes-todos.ts';
+
+const HISTORY = [
+  ['0001-accounts', accounts],
+  ['0002-notes-todos', notesAndTodos],
+] as const;
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, step] of HISTORY) {
+    migrations[name] = { up: (kysely) => step.up(kysely, db.engine) };
+  }
+  // The migrator's bookkeeping tables live in the schema the connection works in; naming it
+  // keeps two schemas on one PostgreSQL server (tests, tenants) from seeing each other's.
+  const schema =
+    db.engine === 'postgres'
+      ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db.kysely))
+          .rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableSchema: schema,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new MigrationError(
+      `migration ${failed?.migrationName ?? '(setup)'} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      { cause: error },
+    );
+  }
+  return results ?? [];
+}

@@ -1,0 +1,104 @@
+// Adapts Node's built-in `node:sqlite` to the database interface Kysely's SqliteDialect expects
+// (the better-sqlite3 shape), so the embedded engine needs no native addon.
+//
+// Two details make it more than a pass-through:
+// - statements are prepared once per SQL text and reused (compiling SQL costs more than running
+//   an indexed read);
+// - SQLite has no boolean type, so booleans are bound as 0/1 and columns declared BOOLEAN are read
+//   back as JS booleans, which keeps one schema type for both engines honest.
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+const STATEMENT_CACHE_LIMIT = 500;
+
+type Row = Record<string, unknown>;
+
+function toSqliteValue(value: unknown): SQLInputValue {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value as SQLInputValue;
+}
+
+function bindable(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
+  return parameters.map(toSqliteValue);
+}
+
+class CachedStatement implements SqliteStatement {
+  readonly reader: boolean;
+  readonly #statement: StatementSync;
+  readonly #booleanColumns: string[];
+
+  constructor(statement: StatementSync) {
+    this.#statement = statement;
+    const columns = statement.columns();
+    this.reader = columns.length > 0;
+    this.#booleanColumns = columns
+      .filter((column) => column.type?.toUpperCase() === 'BOOLEAN')
+      .map((column) => column.name);
+  }
+
+  #convert(row: Row): Row {
+    for (const name of this.#booleanColumns) {
+      const value = row[name];
+      if (typeof value === 'number' || typeof value === 'bigint') row[name] = value !== 0;
+    }
+    return row;
+  }
+
+  all(parameters: ReadonlyArray<unknown>): unknown[] {
+    const rows = this.#statement.all(...bindable(parameters)) as Row[];
+    if (this.#booleanColumns.length > 0) for (const row of rows) this.#convert(row);
+    return rows;
+  }
+
+  run(parameters: ReadonlyArray<unknown>): {
+    changes: number | bigint;
+    lastInsertRowid: number | bigint;
+  } {
+    return this.#statement.run(...bindable(parameters));
+  }
+
+  *iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
+    for (const row of this.#statement.iterate(...bindable(parameters))) {
+      yield this.#booleanColumns.length > 0 ? this.#convert(row) : row;
+    }
+  }
+}
+
+export class NodeSqliteDatabase implements SqliteDatabase {
+  readonly raw: DatabaseSync;
+  readonly #statements = new Map<string, CachedStatement>();
+
+  constructor(raw: DatabaseSync) {
+    this.raw = raw;
+  }
+
+  prepare(sql: string): SqliteStatement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = new CachedStatement(this.raw.prepare(sql));
+      // Migrations and ad-hoc queries must not grow the cache without bound.
+      if (this.#statements.size >= STATEMENT_CACHE_LIMIT) this.#statements.clear();
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  close(): void {
+    this.#statements.clear();
+    if (this.raw.isOpen) this.raw.close();
+  }
+}
+
+/**
+ * Opens (creating if needed) a database file in WAL mode. The busy timeout lets a second process
+ * (a backup, `jotter migrate`) wait for a lock instead of failing or corrupting anything.
+ */
+export function openSqliteFile(path: string): NodeSqliteDatabase {
+  const raw = new DatabaseSync(path, { timeout: 5000 });
+  raw.exec('PRAGMA journal_mode = WAL');
+  // NORMAL in WAL mode is durable against a crashed or killed process; only a power loss can
+  // take back the last commits.
+  raw.exec('PRAGMA synchronous = NORMAL');
+  raw.exec('PRAGMA foreign_keys = ON');
+  return new NodeSqliteDatabase(raw);
+}
