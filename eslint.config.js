@@ -31,5 +31,10 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      // Plain scripts run on Node (bin/, web/scripts/).
+      globals: { process: 'readonly', console: 'readonly' },
+    },
   },
 );

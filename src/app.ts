@@ -13,13 +13,15 @@ import { CUSTOM_FORMATS } from './http/schemas.ts';
 import { registerSecurityHeaders } from './http/security.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openApiRoutes, registerOpenApi } from './ops/openapi.ts';
-import { homeRoutes } from './ops/home.ts';
+import { isClientRoute, loadWebApp } from './web/routes.ts';
 
 export interface BuildOptions {
   /** An open database; when absent one is opened from the config and closed with the app. */
   db?: Db;
   /** Pino options or false; defaults to JSON logs at config.logLevel. */
   logger?: boolean | { level: string };
+  /** The built web app (tests point it at fixtures); defaults to web/dist. */
+  webRoot?: string;
 }
 
 export type App = FastifyInstance;
@@ -74,14 +76,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!options.db) app.addHook('onClose', () => db.close());
 
   const allowedMethods = createMethodIndex(app);
-  installProblemHandling(app, notFoundHandler(allowedMethods));
+  const webApp = loadWebApp(options.webRoot);
+  installProblemHandling(
+    app,
+    notFoundHandler(allowedMethods, (request, reply) =>
+      isClientRoute(request) ? webApp.sendPage(reply) : undefined,
+    ),
+  );
   installBodyParsing(app);
   await registerSecurityHeaders(app, config);
   await registerOpenApi(app, config);
 
   await app.register(healthRoutes(db));
   await app.register(openApiRoutes);
-  await app.register(homeRoutes);
+  await app.register(webApp.routes);
 
   return app;
 }

@@ -27,10 +27,17 @@ export function createMethodIndex(app: FastifyInstance): (request: FastifyReques
   };
 }
 
+/**
+ * The 404/405 handler. `clientRoute`, when given, may answer first: the web app claims GET paths
+ * it routes in the browser (see src/web/routes.ts) and returns undefined for the rest.
+ */
 export function notFoundHandler(
   allowedMethods: (request: FastifyRequest) => string[],
+  clientRoute?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
 ): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
   return (request, reply) => {
+    const page = clientRoute?.(request, reply);
+    if (page) return page;
     const allowed = allowedMethods(request);
     if (allowed.length > 0) {
       return sendProblem(

@@ -31,6 +31,36 @@ export function htmlPageCsp(inlineStyles: string[]): Record<string, string[]> {
   };
 }
 
+/**
+ * The CSP of the browser app (web/dist): its scripts, styles, fonts and API calls come from this
+ * origin only, with no inline script or style; Pico's icons are `data:` images.
+ */
+export function webAppCsp(): Record<string, string[]> {
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  };
+}
+
+/** A directives object (helmet's camelCase names) as a `Content-Security-Policy` header value. */
+export function serializeCsp(directives: Record<string, string[]>): string {
+  return Object.entries(directives)
+    .map(([name, values]) => {
+      const header = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+      return `${header} ${values.join(' ')}`;
+    })
+    .join('; ');
+}
+
 export async function registerSecurityHeaders(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: API_CSP },

@@ -18,6 +18,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Called before the app is ready, to add routes a test needs. */
   beforeReady?: (app: App) => void | Promise<void>;
+  /** The built web app to serve (a fixture directory); defaults to web/dist. */
+  webRoot?: string;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -33,7 +35,7 @@ export async function buildTestApp(
   const config = testConfig({ ...database.env, ...options.env });
   const db = openDatabase(config);
   await migrateToLatest(db);
-  const app = await buildApp(config, { db, logger: false });
+  const app = await buildApp(config, { db, logger: false, webRoot: options.webRoot });
   await options.beforeReady?.(app);
   await app.ready();
   t.after(async () => {
