@@ -1,12 +1,7 @@
+// Entry point of the browser app.
 import { render } from 'preact';
 import '@picocss/pico/css/pico.min.css';
-
-function App() {
-  return (
-    <main class="container">
-      <h1>Jotter</h1>
-    </main>
-  );
-}
+import './styles.css';
+import { App } from './app.tsx';
 
 render(<App />, document.getElementById('app')!);

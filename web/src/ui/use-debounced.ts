@@ -1,0 +1,12 @@
+// A value that follows another after it has stopped changing for `delayMs` (search as you type
+// without a request per keystroke).
+import { useEffect, useState } from 'preact/hooks';
+
+export function useDebounced<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
