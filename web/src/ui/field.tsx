@@ -12,14 +12,14 @@ export interface FieldProps extends Omit<InputProps, 'id' | 'label'> {
 }
 
 export function Field({ id, label, error, hint, ...input }: FieldProps) {
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
+  const described = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
-    <label for={id}>
-      {label}
+    <div class="field">
+      <label for={id}>{label}</label>
       <input
         id={id}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described || undefined}
+        aria-describedby={described}
         // Preact types each input `type` with its own roles; these fields use none.
         {...(input as InputHTMLAttributes<HTMLInputElement>)}
       />
@@ -29,7 +29,7 @@ export function Field({ id, label, error, hint, ...input }: FieldProps) {
         </small>
       )}
       {hint && !error && <small id={`${id}-hint`}>{hint}</small>}
-    </label>
+    </div>
   );
 }
 
