@@ -42,7 +42,10 @@ export interface WebFixture {
   server: ServerProcess;
   browser: Browser;
   /** A fresh browser profile (its own cookies and storage), like another device. */
-  newContext(options?: { viewport?: { width: number; height: number } }): Promise<BrowserContext>;
+  newContext(options?: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+  }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export async function startWebFixture(env: Record<string, string> = {}): Promise
       browser.newContext({
         baseURL: server.url,
         viewport: options.viewport ?? DESKTOP,
+        colorScheme: options.colorScheme ?? 'light',
         locale: 'en-GB',
         timezoneId: 'UTC',
       }),

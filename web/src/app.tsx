@@ -7,7 +7,7 @@ import { LoginPage } from './auth/login-page.tsx';
 import { SignupPage } from './auth/signup-page.tsx';
 import { useStore } from './lib/store.ts';
 import { NotesPage } from './notes/notes-page.tsx';
-import { location, matchPath, navigate } from './router.tsx';
+import { location, matchPath, navigate, safeNext } from './router.tsx';
 import { TodosPage } from './todos/todos-page.tsx';
 import { Header } from './ui/header.tsx';
 import { Loading, PageHeading, usePageTitle } from './ui/page.tsx';
@@ -64,7 +64,7 @@ export function App() {
   if (state.status === 'loading') page = <Loading label="Opening Jotter…" />;
   else if (state.status === 'unreachable') return <Unreachable />;
   else if (PUBLIC_PATHS.has(here.path)) {
-    if (state.status === 'signed-in') page = <Redirect to={here.query.get('next') ?? '/notes'} />;
+    if (state.status === 'signed-in') page = <Redirect to={safeNext(here.query.get('next'))} />;
     else page = here.path === '/login' ? <LoginPage /> : <SignupPage />;
   } else if (state.status === 'signed-out') {
     const next = here.path === '/' ? '' : `?next=${encodeURIComponent(here.href)}`;

@@ -34,7 +34,7 @@ export function DeleteAccount() {
       <h2 id="delete-heading">Delete account</h2>
       <details>
         <summary>Delete my account and everything in it</summary>
-        <form onSubmit={remove} noValidate>
+        <form onSubmit={(event) => void remove(event)} noValidate>
           <p>
             This deletes your notes, your to-dos and every session, now and for good. There is no
             undo.

@@ -46,7 +46,7 @@ export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   }
 
   return (
-    <form onSubmit={save} noValidate aria-labelledby="password-heading">
+    <form onSubmit={(event) => void save(event)} noValidate aria-labelledby="password-heading">
       <h2 id="password-heading">Password</h2>
       <Field
         id="password-current"

@@ -37,7 +37,7 @@ export function ProfileForm({ user }: { user: User }) {
   }
 
   return (
-    <form onSubmit={save} noValidate aria-labelledby="profile-heading">
+    <form onSubmit={(event) => void save(event)} noValidate aria-labelledby="profile-heading">
       <h2 id="profile-heading">Profile</h2>
       <Field
         id="profile-name"

@@ -50,12 +50,13 @@ export function LoginPage() {
   return (
     <article class="auth-card">
       <PageHeading>Log in to Jotter</PageHeading>
+      <p class="tagline">Your notes and to-dos, on every device.</p>
       {reason && (
         <p class="notice" role="status">
           {reason}
         </p>
       )}
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Field
           id="login-email"
           label="Email"

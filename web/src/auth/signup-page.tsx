@@ -53,7 +53,8 @@ export function SignupPage() {
   return (
     <article class="auth-card">
       <PageHeading>Create your Jotter account</PageHeading>
-      <form onSubmit={submit} noValidate>
+      <p class="tagline">Notes and to-dos that only you can read, on your own server.</p>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Field
           id="signup-name"
           label="Name (optional)"

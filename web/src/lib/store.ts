@@ -3,10 +3,10 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export interface Store<T> {
-  get(): T;
-  set(value: T): void;
-  update(change: (value: T) => T): void;
-  subscribe(listener: (value: T) => void): () => void;
+  get: () => T;
+  set: (value: T) => void;
+  update: (change: (value: T) => T) => void;
+  subscribe: (listener: (value: T) => void) => () => void;
 }
 
 export function createStore<T>(initial: T): Store<T> {
@@ -21,7 +21,7 @@ export function createStore<T>(initial: T): Store<T> {
     get: () => value,
     set,
     update: (change) => set(change(value)),
-    subscribe(listener) {
+    subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

@@ -36,13 +36,18 @@ export function NoteEditor({ id, listHref, onCreated }: NoteEditorProps) {
   const state = useStore(session.state);
   const { draft, save, phase } = state;
   const region = useRef<HTMLElement>(null);
+  const titleInput = useRef<HTMLInputElement>(null);
   const [tagText, setTagText] = useState(draft.tags.join(', '));
   const unsaved = save !== 'saved';
 
   useEffect(() => () => session.close(), [session]);
+  // A new note starts in its title; an opened one puts the reading position on the note.
+  const loaded = phase !== 'loading';
   useEffect(() => {
-    if (hasNavigated) region.current?.focus({ preventScroll: true });
-  }, []);
+    if (!loaded) return;
+    if (id === 'new') titleInput.current?.focus();
+    else if (hasNavigated) region.current?.focus({ preventScroll: true });
+  }, [loaded]);
   // Tags replaced from outside (loading, a conflict resolved) update the text field.
   useEffect(() => {
     if (parseTags(tagText).join('\n') !== draft.tags.join('\n')) setTagText(draft.tags.join(', '));
@@ -180,7 +185,7 @@ export function NoteEditor({ id, listHref, onCreated }: NoteEditorProps) {
           readOnly={locked}
           aria-invalid={state.fieldErrors.title ? 'true' : undefined}
           aria-describedby={state.fieldErrors.title ? 'note-title-error' : undefined}
-          autoFocus={isNew}
+          ref={titleInput}
           onInput={(e) => session.edit({ title: e.currentTarget.value })}
         />
         {state.fieldErrors.title && (

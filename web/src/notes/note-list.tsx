@@ -155,6 +155,7 @@ export function NoteList({ filters, selectedId, listQuery }: NoteListProps) {
           id="note-search"
           type="search"
           placeholder="Search notes"
+          maxLength={500}
           value={search}
           onInput={(e) => setSearch(e.currentTarget.value)}
         />

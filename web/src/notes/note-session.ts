@@ -43,16 +43,16 @@ export interface EditorState {
 
 export interface NoteSession {
   state: Store<EditorState>;
-  edit(changes: Partial<NoteDraft>): void;
-  saveNow(): Promise<void>;
-  keepMine(): Promise<void>;
-  takeTheirs(): void;
+  edit: (changes: Partial<NoteDraft>) => void;
+  saveNow: () => Promise<void>;
+  keepMine: () => Promise<void>;
+  takeTheirs: () => void;
   /** Drops a draft restored from storage and goes back to the saved version. */
-  discardDraft(): void;
-  saveMineAsNew(): Promise<Note | undefined>;
-  remove(): Promise<Note | undefined>;
+  discardDraft: () => void;
+  saveMineAsNew: () => Promise<Note | undefined>;
+  remove: () => Promise<Note | undefined>;
   /** Stores and saves what is unsaved; called when the editor closes. */
-  close(): void;
+  close: () => void;
 }
 
 const AUTOSAVE_MS = 800;

@@ -43,7 +43,8 @@ export function updateNote(
 ): Promise<Note> {
   return unwrap(
     api.PATCH('/api/v1/notes/{id}', {
-      params: { path: { id }, header: { 'if-match': `"${version}"` } },
+      params: { path: { id } },
+      headers: { 'If-Match': `"${version}"` },
       body: changes,
     }),
   );
@@ -52,7 +53,8 @@ export function updateNote(
 export function deleteNote(id: string, version: number): Promise<void> {
   return unwrap(
     api.DELETE('/api/v1/notes/{id}', {
-      params: { path: { id }, header: { 'if-match': `"${version}"` } },
+      params: { path: { id } },
+      headers: { 'If-Match': `"${version}"` },
     }),
   );
 }

@@ -38,7 +38,7 @@ function TodoEditForm({ todo, onDone }: { todo: Todo; onDone: (saved?: Todo) => 
   return (
     <form
       class="todo-edit"
-      onSubmit={save}
+      onSubmit={(event) => void save(event)}
       onKeyDown={(e) => e.key === 'Escape' && onDone()}
       noValidate
     >

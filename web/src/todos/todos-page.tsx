@@ -91,7 +91,8 @@ export function TodosPage() {
         showToast(`Deleted “${todo.title}”`, {
           action: {
             label: 'Undo',
-            run: () => createTodo(todo.title, todo.due_date, todo.done).then(insert, reportError),
+            run: () =>
+              void createTodo(todo.title, todo.due_date, todo.done).then(insert, reportError),
           },
         }),
       (error: unknown) => {
@@ -106,7 +107,7 @@ export function TodosPage() {
   return (
     <section class="todos">
       <PageHeading>To-dos</PageHeading>
-      <form class="todo-add" onSubmit={add} noValidate>
+      <form class="todo-add" onSubmit={(event) => void add(event)} noValidate>
         <Field
           id="new-todo-title"
           label="New to-do"

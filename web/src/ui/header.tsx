@@ -42,7 +42,7 @@ export function Header() {
               <button
                 type="button"
                 class="secondary outline small"
-                onClick={() => signOut().catch(reportError)}
+                onClick={() => void signOut().catch(reportError)}
               >
                 Log out
               </button>
