@@ -11,7 +11,7 @@ import {
   exportJWK,
   jwtVerify,
 } from 'jose';
-import { buildTestApp } from '../helpers/app.ts';
+import { buildPeerApp, buildTestApp } from '../helpers/app.ts';
 import { loginWithCookies, signUp } from '../helpers/auth.ts';
 import { testEngines } from '../helpers/databases.ts';
 import { assertProblem } from '../helpers/problems.ts';
