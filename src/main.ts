@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Db } from './db/connect.ts';
 import { MigrationError, migrateToLatest } from './db/migrate.ts';
-import { closeOnSignals, startServer, StartupError } from './serve.ts';
+import { serve, StartupError } from './serve.ts';
 import { addSigningKey } from './auth/keys.ts';
 import { KeyDecryptionError } from './auth/key-encryption.ts';
 import { createUserAccount, UserInputError } from './users/create-user.ts';
@@ -105,8 +105,7 @@ export async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'serve':
-      closeOnSignals(await startServer(config));
-      return;
+      return serve(config);
     case 'migrate':
       return migrateCommand(config);
     case 'users':
