@@ -187,11 +187,13 @@ describe('accessibility', { skip: browserSkipReason() }, () => {
     assert.doesNotMatch(title.outline, /^none/);
     await page.keyboard.type('Typed without a mouse');
     await page.keyboard.press('Enter');
-    await page.getByLabel('Typed without a mouse').waitFor();
-    const checkboxId = await page.getByLabel('Typed without a mouse').getAttribute('id');
+    await page.getByRole('checkbox', { name: 'Typed without a mouse' }).waitFor();
+    const checkboxId = await page
+      .getByRole('checkbox', { name: 'Typed without a mouse' })
+      .getAttribute('id');
     await tabTo((f) => f.id === checkboxId);
     await page.keyboard.press('Space');
-    assert.ok(await page.getByLabel('Typed without a mouse').isChecked());
+    assert.ok(await page.getByRole('checkbox', { name: 'Typed without a mouse' }).isChecked());
 
     await page.goto('/notes');
     await page.getByRole('heading', { name: 'Pinned' }).waitFor();

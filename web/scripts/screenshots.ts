@@ -57,11 +57,17 @@ async function seed(context: BrowserContext, email: string): Promise<string> {
   return open.id;
 }
 
-async function shoot(page: Page, name: string, path: string, ready: string): Promise<void> {
+async function shoot(
+  page: Page,
+  name: string,
+  path: string,
+  ready: string,
+  fullPage = false,
+): Promise<void> {
   await page.goto(path);
   await page.getByText(ready, { exact: true }).first().waitFor();
   await page.mouse.move(0, 0);
-  await page.screenshot({ path: join(OUT, `${name}.png`) });
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage });
   console.log(`docs/screenshots/${name}.png`);
 }
 
@@ -81,7 +87,7 @@ async function main(web: WebFixture): Promise<void> {
     await shoot(page, `notes-${theme}`, `/notes/${noteId}`, 'Saved');
     if (theme === 'light') {
       await shoot(page, 'todos', '/todos?show=all', 'Renew passport');
-      await shoot(page, 'account', '/account', 'This device');
+      await shoot(page, 'account', '/account', 'This device', true);
     }
     const phone = await web.newContext({ viewport: PHONE, colorScheme });
     const cookies = await desktop.cookies();

@@ -68,7 +68,6 @@ export function matchPath(pattern: string, path: string): Record<string, string>
 
 type LinkProps = Omit<PartialAnchorHTMLAttributes<HTMLAnchorElement>, 'onClick' | 'role'> & {
   href: string;
-  role?: 'button';
   onClick?: (event: TargetedMouseEvent<HTMLAnchorElement>) => void;
   children?: ComponentChildren;
 };

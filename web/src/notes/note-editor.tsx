@@ -127,6 +127,42 @@ export function NoteEditor({ id, listHref, onCreated }: NoteEditorProps) {
         <p class={`save-state save-${save}`} role="status">
           {STATUS_TEXT[save]}
         </p>
+        <div class="editor-actions">
+          <button
+            type="submit"
+            form="note-form"
+            class="small"
+            disabled={locked || save === 'saved' || save === 'saving'}
+          >
+            Save
+          </button>
+          <button
+            type="button"
+            class="secondary outline small"
+            aria-pressed={draft.pinned}
+            disabled={locked}
+            onClick={() => toggle('pinned')}
+          >
+            Pin
+          </button>
+          <button
+            type="button"
+            class="secondary outline small"
+            aria-pressed={draft.archived}
+            disabled={locked}
+            onClick={() => toggle('archived')}
+          >
+            Archive
+          </button>
+          <button
+            type="button"
+            class="secondary outline small danger"
+            disabled={locked}
+            onClick={() => void remove()}
+          >
+            Delete
+          </button>
+        </div>
       </div>
       {state.restored && !locked && save !== 'deleted-elsewhere' && (
         <p class="notice">
@@ -167,6 +203,7 @@ export function NoteEditor({ id, listHref, onCreated }: NoteEditorProps) {
         </section>
       )}
       <form
+        id="note-form"
         class="note-form"
         onSubmit={(event) => {
           event.preventDefault();
@@ -225,37 +262,6 @@ export function NoteEditor({ id, listHref, onCreated }: NoteEditorProps) {
           aria-invalid={state.fieldErrors.body ? 'true' : undefined}
           onInput={(e) => session.edit({ body: e.currentTarget.value })}
         />
-        <div class="editor-actions">
-          <button type="submit" disabled={locked || save === 'saved' || save === 'saving'}>
-            Save
-          </button>
-          <button
-            type="button"
-            class="secondary outline"
-            aria-pressed={draft.pinned}
-            disabled={locked}
-            onClick={() => toggle('pinned')}
-          >
-            Pin
-          </button>
-          <button
-            type="button"
-            class="secondary outline"
-            aria-pressed={draft.archived}
-            disabled={locked}
-            onClick={() => toggle('archived')}
-          >
-            Archive
-          </button>
-          <button
-            type="button"
-            class="secondary outline danger"
-            disabled={locked}
-            onClick={() => void remove()}
-          >
-            Delete
-          </button>
-        </div>
       </form>
     </section>
   );

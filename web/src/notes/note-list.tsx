@@ -135,7 +135,7 @@ export function NoteList({ filters, selectedId, listQuery }: NoteListProps) {
         <PageHeading>
           <span id="notes-heading">{title}</span>
         </PageHeading>
-        <Link href={`/notes/new${listQuery}`} role="button" class="new-note">
+        <Link href={`/notes/new${listQuery}`} class="button-link">
           New note
         </Link>
       </div>
@@ -147,10 +147,14 @@ export function NoteList({ filters, selectedId, listQuery }: NoteListProps) {
           Archive
         </Link>
       </nav>
+      {/* The labels sit outside Pico's search group, which joins its children into one pill. */}
+      <label for="note-search" class="visually-hidden">
+        Search notes
+      </label>
+      <label for="tag-filter" class="visually-hidden">
+        Filter by tag
+      </label>
       <div class="filters" role="search">
-        <label for="note-search" class="visually-hidden">
-          Search notes
-        </label>
         <input
           id="note-search"
           type="search"
@@ -159,9 +163,6 @@ export function NoteList({ filters, selectedId, listQuery }: NoteListProps) {
           value={search}
           onInput={(e) => setSearch(e.currentTarget.value)}
         />
-        <label for="tag-filter" class="visually-hidden">
-          Filter by tag
-        </label>
         <select
           id="tag-filter"
           value={filters.tag}

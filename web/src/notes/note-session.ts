@@ -234,7 +234,8 @@ export function openNoteSession(id: string, onCreated: (note: Note) => void): No
     patch({ base: theirs, theirs: undefined, save: 'dirty' });
     try {
       const note = await updateNote(theirs.id, theirs.version, draft);
-      patch({ base: note, save: idleState(), restored: false });
+      patch({ base: note, restored: false });
+      patch({ save: idleState() });
       noteEvents.set({ type: 'saved', note });
       persistNow();
     } catch (error) {

@@ -19,8 +19,8 @@ export function listNotes(
 ): Promise<Page<Note>> {
   const query: NotesQuery = {
     limit: String(PAGE_SIZE),
-    archived: String(filters.archived),
-    pinned: String(pinned),
+    archived: filters.archived ? 'true' : 'false',
+    pinned: pinned ? 'true' : 'false',
   };
   if (filters.q.trim()) query.q = filters.q.trim();
   if (filters.tag) query.tag = filters.tag;

@@ -9,7 +9,7 @@ export const PAGE_SIZE = 50;
 
 export function listTodos(filter: TodoFilter, cursor?: string): Promise<Page<Todo>> {
   const query: TodosQuery = { limit: String(PAGE_SIZE) };
-  if (filter !== 'all') query.done = String(filter === 'done');
+  if (filter !== 'all') query.done = filter === 'done' ? 'true' : 'false';
   if (cursor) query.cursor = cursor;
   return unwrap(api.GET('/api/v1/todos', { params: { query } }));
 }
