@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import { api, unwrap } from '../api/client.ts';
 import { ApiError, describeError, fieldErrors } from '../api/problem.ts';
-import { accountDeleted } from '../auth/auth-state.ts';
+import { accountDeleted, currentUser } from '../auth/auth-state.ts';
+import { forgetDrafts } from '../notes/drafts.ts';
 import { Field } from '../ui/field.tsx';
 import { reportError, showToast } from '../ui/toasts.tsx';
 
@@ -17,6 +18,8 @@ export function DeleteAccount() {
     setError(undefined);
     try {
       await unwrap(api.DELETE('/api/v1/users/me', { body: { password } }));
+      const user = currentUser();
+      if (user) forgetDrafts(user.id);
       accountDeleted();
       showToast('Your account and everything in it were deleted.');
     } catch (caught) {

@@ -74,6 +74,9 @@ export function describeError(error: unknown): string {
   if (error instanceof NetworkError) {
     return 'Jotter could not be reached. Check your connection and try again.';
   }
+  if (error instanceof Error && error.name === 'RefreshUnavailableError') {
+    return 'Your session could not be renewed just now. Try again in a moment.';
+  }
   if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
   switch (error.code) {
     case 'rate_limited':

@@ -55,8 +55,17 @@ function toLogin(reason: 'expired' | 'elsewhere' | undefined): void {
   navigate(`/login?next=${encodeURIComponent(here.href)}`, { replace: true });
 }
 
-/** Ends this browser's session (or every other one too) and goes to the login page. */
+const signOutTasks = new Set<() => Promise<void>>();
+
+/** Work to finish while the session still exists, such as an editor saving its note. */
+export function beforeSignOut(task: () => Promise<void>): () => void {
+  signOutTasks.add(task);
+  return () => signOutTasks.delete(task);
+}
+
+/** Ends this browser's session and goes to the login page. */
 export async function signOut(): Promise<void> {
+  await Promise.allSettled([...signOutTasks].map((task) => task()));
   try {
     await unwrap(api.POST('/api/v1/auth/logout', { body: { scope: 'session' } }));
   } catch (error) {

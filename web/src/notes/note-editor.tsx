@@ -3,6 +3,7 @@
 // elsewhere stops autosave and asks the user what to do with their text.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Note } from '../api/types.ts';
+import { beforeSignOut } from '../auth/auth-state.ts';
 import { useStore } from '../lib/store.ts';
 import { hasNavigated, Link, navigate } from '../router.tsx';
 import { reportError, showToast } from '../ui/toasts.tsx';
@@ -41,6 +42,7 @@ export function NoteEditor({ id, listHref, onCreated }: NoteEditorProps) {
   const unsaved = save !== 'saved';
 
   useEffect(() => () => session.close(), [session]);
+  useEffect(() => beforeSignOut(session.saveNow), [session]);
   // A new note starts in its title; an opened one puts the reading position on the note.
   const loaded = phase !== 'loading';
   useEffect(() => {
