@@ -225,6 +225,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** Format: text */
           email: string;
           /** @description `token` (default): tokens in the body; `cookie`: httpOnly cookies plus a CSRF token */
           mode?: 'token' | 'cookie';
