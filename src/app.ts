@@ -14,12 +14,19 @@ import { registerSecurityHeaders } from './http/security.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openApiRoutes, registerOpenApi } from './ops/openapi.ts';
 import { homeRoutes } from './ops/home.ts';
+import { createAuthenticate } from './auth/authenticate.ts';
+import { authRoutes, jwksRoutes } from './auth/routes.ts';
+import { AuthService } from './auth/service.ts';
+import { userRoutes } from './users/routes.ts';
+import cookie from '@fastify/cookie';
 
 export interface BuildOptions {
   /** An open database; when absent one is opened from the config and closed with the app. */
   db?: Db;
   /** Pino options or false; defaults to JSON logs at config.logLevel. */
   logger?: boolean | { level: string };
+  /** Namespace of the throttle counters in Redis (tests isolate themselves with it). */
+  throttleKeyPrefix?: string;
 }
 
 export type App = FastifyInstance;
@@ -32,6 +39,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     config: Config;
+    auth: AuthService;
   }
 }
 
@@ -71,6 +79,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.decorate('db', db);
   app.decorate('config', config);
+  const auth = await AuthService.start(db, config, app.log, {
+    throttleKeyPrefix: options.throttleKeyPrefix,
+  });
+  app.decorate('auth', auth);
+  // Closed in this order: timers and listeners first (they may still write), then the database.
+  app.addHook('onClose', () => auth.close());
   if (!options.db) app.addHook('onClose', () => db.close());
 
   const allowedMethods = createMethodIndex(app);
@@ -78,10 +92,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installBodyParsing(app);
   await registerSecurityHeaders(app, config);
   await registerOpenApi(app, config);
+  await app.register(cookie);
 
   await app.register(healthRoutes(db));
   await app.register(openApiRoutes);
   await app.register(homeRoutes);
+
+  const authenticate = createAuthenticate(auth);
+  const deps = { db, config, auth };
+  await app.register(jwksRoutes(deps));
+  await app.register(authRoutes({ ...deps, authenticate }), { prefix: '/api/v1/auth' });
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticate);
+      // Authenticated API routes: every route registered here requires a session.
+      await api.register(userRoutes(deps), { prefix: '/users' });
+    },
+    { prefix: '/api/v1' },
+  );
 
   return app;
 }
