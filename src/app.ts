@@ -18,6 +18,8 @@ import { createAuthenticate } from './auth/authenticate.ts';
 import { authRoutes, jwksRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
 import { userRoutes } from './users/routes.ts';
+import { noteRoutes } from './notes/routes.ts';
+import { todoRoutes } from './todos/routes.ts';
 import cookie from '@fastify/cookie';
 
 export interface BuildOptions {
@@ -107,6 +109,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       api.addHook('onRequest', authenticate);
       // Authenticated API routes: every route registered here requires a session.
       await api.register(userRoutes(deps), { prefix: '/users' });
+      await api.register(noteRoutes, { prefix: '/notes' });
+      await api.register(todoRoutes, { prefix: '/todos' });
     },
     { prefix: '/api/v1' },
   );

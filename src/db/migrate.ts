@@ -6,12 +6,10 @@ import { Migrator, type Migration, type MigrationResult } from 'kysely/migration
 import type { Db } from './connect.ts';
 import * as accounts from './migrations/0001-accounts.ts';
 import * as notesAndTodos from './migrations/0002-notes-todos.ts';
-import * as instanceSecrets from './migrations/0003-instance-secrets.ts';
 
 const HISTORY = [
   ['0001-accounts', accounts],
   ['0002-notes-todos', notesAndTodos],
-  ['0003-instance-secrets', instanceSecrets],
 ] as const;
 
 export class MigrationError extends Error {

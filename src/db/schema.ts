@@ -117,14 +117,6 @@ export interface TodosTable {
   updated_at: string;
 }
 
-/** Installation-wide secrets, made on first use (`cursor`: the key that signs list cursors). */
-export interface InstanceSecretsTable {
-  name: string;
-  /** base64url */
-  secret: string;
-  created_at: string;
-}
-
 export interface EventsTable {
   id: string;
   /** Null for events about no known account (a failed login for an unknown email). */
@@ -149,7 +141,6 @@ export interface Database {
   note_tags: NoteTagsTable;
   todos: TodosTable;
   events: EventsTable;
-  instance_secrets: InstanceSecretsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,18 +1,18 @@
 // Opaque list cursors. A cursor carries the keyset position of the last item of a page (its sort
 // values, e.g. `updated_at` and `id`) and an HMAC-SHA256 tag over that position together with
-// what the cursor is for: the list, the user and the list's filters. The key is an installation
-// secret kept in the database (`instance_secrets`, made on first use), so every instance on one
-// database accepts the cursors of the others and they survive restarts.
+// what the cursor is for: the list, the user and the list's filters. The key is the installation
+// secret `cursor` (src/db/secrets.ts: made on first use, kept in the database), so every instance
+// on one database accepts the cursors of the others and they survive restarts.
 //
 // A cursor the server did not make, or made for another list, user or set of filters, fails the
 // tag check and is 400 `validation_failed`: a client can neither forge a position nor carry a
 // cursor to data it was not issued for. The position itself is readable (base64url JSON); it
 // holds only the sort values of an item the caller was just shown.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/connect.ts';
+import { loadServerSecret } from '../db/secrets.ts';
 import { AppError } from './errors.ts';
 
-const SECRET_NAME = 'cursor';
 const TAG_BYTES = 16;
 
 /** What a cursor is bound to; `filters` is a canonical string of the list's filter values. */
@@ -71,38 +71,13 @@ function createCodec(key: Buffer): CursorCodec {
   };
 }
 
-async function loadKey(db: Db): Promise<Buffer> {
-  const read = () =>
-    db.kysely
-      .selectFrom('instance_secrets')
-      .select('secret')
-      .where('name', '=', SECRET_NAME)
-      .executeTakeFirst();
-  let row = await read();
-  if (row === undefined) {
-    // Instances starting together may race here; the first insert wins and all read it back.
-    await db.kysely
-      .insertInto('instance_secrets')
-      .values({
-        name: SECRET_NAME,
-        secret: randomBytes(32).toString('base64url'),
-        created_at: new Date().toISOString(),
-      })
-      .onConflict((conflict) => conflict.column('name').doNothing())
-      .execute();
-    row = await read();
-  }
-  if (row === undefined) throw new Error('the cursor key could not be stored');
-  return Buffer.from(row.secret, 'base64url');
-}
-
 const codecs = new WeakMap<Db, Promise<CursorCodec>>();
 
 /** The cursor codec of a database, loading (or making) its key once. */
 export function cursorCodec(db: Db): Promise<CursorCodec> {
   let codec = codecs.get(db);
   if (codec === undefined) {
-    codec = loadKey(db).then(createCodec);
+    codec = loadServerSecret(db, 'cursor').then(createCodec);
     // A failed load (the database was briefly away) is retried by the next request.
     codec.catch(() => codecs.delete(db));
     codecs.set(db, codec);

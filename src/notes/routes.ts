@@ -4,12 +4,11 @@
 // stale version) and answers carry the version as ETag.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { parseSearch } from '../db/full-text.ts';
 import { cursorCodec, type CursorScope } from '../http/cursors.ts';
 import { AppError } from '../http/errors.ts';
 import { etagOf, versionsFromIfMatch } from '../http/preconditions.ts';
-import { IdParams, parseLimit, ProblemRef } from '../http/schemas.ts';
+import { AUTHENTICATED, IdParams, NoContent, parseLimit, ProblemRef } from '../http/schemas.ts';
 import { noteRepo, type NoteFilters, type NotePosition } from './repo.ts';
 import {
   NoteCreateBody,
@@ -20,7 +19,7 @@ import {
   type Note,
 } from './schemas.ts';
 
-const TAGS = ['notes'];
+const TAGS = ['Notes'];
 
 function noSuchNote(): AppError {
   return new AppError('not_found', 'No such note.');
@@ -56,6 +55,7 @@ export async function noteRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'listNotes',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'List notes, newest change first',
         querystring: NoteListQuery,
         response: { 200: NotePage, 400: ProblemRef, 401: ProblemRef },
@@ -91,6 +91,7 @@ export async function noteRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'createNote',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'Create a note',
         body: NoteCreateBody,
         response: { 201: NoteSchema, 400: ProblemRef, 401: ProblemRef },
@@ -112,6 +113,7 @@ export async function noteRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'getNote',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'Read a note',
         params: IdParams,
         response: { 200: NoteSchema, 401: ProblemRef, 404: ProblemRef },
@@ -131,6 +133,7 @@ export async function noteRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'updateNote',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'Change a note (If-Match: "<version>" makes it conditional)',
         params: IdParams,
         body: NotePatchBody,
@@ -163,10 +166,11 @@ export async function noteRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'deleteNote',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'Delete a note (If-Match: "<version>" makes it conditional)',
         params: IdParams,
         response: {
-          204: Type.Null({ description: 'Deleted' }),
+          204: NoContent,
           401: ProblemRef,
           404: ProblemRef,
           412: ProblemRef,

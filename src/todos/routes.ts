@@ -2,11 +2,10 @@
 // `request.auth.userId`, 404 for anything not the caller's, If-Match and ETag on versions.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { cursorCodec, type CursorScope } from '../http/cursors.ts';
 import { AppError } from '../http/errors.ts';
 import { etagOf, versionsFromIfMatch } from '../http/preconditions.ts';
-import { IdParams, parseLimit, ProblemRef } from '../http/schemas.ts';
+import { AUTHENTICATED, IdParams, NoContent, parseLimit, ProblemRef } from '../http/schemas.ts';
 import { todoRepo, type TodoFilters, type TodoPosition } from './repo.ts';
 import {
   TodoCreateBody,
@@ -17,7 +16,7 @@ import {
   type Todo,
 } from './schemas.ts';
 
-const TAGS = ['todos'];
+const TAGS = ['Todos'];
 
 function noSuchTodo(): AppError {
   return new AppError('not_found', 'No such to-do.');
@@ -43,6 +42,7 @@ export async function todoRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'listTodos',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'List to-dos by due date (undated last), then creation',
         querystring: TodoListQuery,
         response: { 200: TodoPage, 400: ProblemRef, 401: ProblemRef },
@@ -77,6 +77,7 @@ export async function todoRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'createTodo',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'Create a to-do',
         body: TodoCreateBody,
         response: { 201: TodoSchema, 400: ProblemRef, 401: ProblemRef },
@@ -98,6 +99,7 @@ export async function todoRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'getTodo',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'Read a to-do',
         params: IdParams,
         response: { 200: TodoSchema, 401: ProblemRef, 404: ProblemRef },
@@ -117,6 +119,7 @@ export async function todoRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'updateTodo',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'Change a to-do (If-Match: "<version>" makes it conditional)',
         params: IdParams,
         body: TodoPatchBody,
@@ -149,10 +152,11 @@ export async function todoRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'deleteTodo',
         tags: TAGS,
+        security: AUTHENTICATED,
         summary: 'Delete a to-do (If-Match: "<version>" makes it conditional)',
         params: IdParams,
         response: {
-          204: Type.Null({ description: 'Deleted' }),
+          204: NoContent,
           401: ProblemRef,
           404: ProblemRef,
           412: ProblemRef,

@@ -89,7 +89,7 @@ async function createNoteTags(db: Kysely<any>): Promise<void> {
 
 async function createSqliteSearch(db: Kysely<any>): Promise<void> {
   // Contentless: the index keeps only what it needs to match; the text lives in `notes`.
-  await sql`CREATE VIRTUAL TABLE notes_fts USING fts5(words, content='', contentless_delete=1, columnsize=0, tokenize='ascii')`.execute(
+  await sql`CREATE VIRTUAL TABLE notes_fts USING fts5(words, content='', contentless_delete=1, tokenize='ascii')`.execute(
     db,
   );
   await sql`CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
