@@ -1,80 +1,119 @@
-// The notes list query: newest `updated_at` first, ties broken by id, read in index order from
-// the keyset position after the previous page (never OFFSET), so a page costs the same however
-// deep it is and however many notes the user has. With a tag the walk follows note_tags, whose
-// index holds the tag's notes in the same order. Exported for the query-plan tests.
+// The notes list queries: newest `updated_at` first, ties broken by id, read from the keyset
+// position after the previous page (never OFFSET), so a page costs the same however deep it is
+// and however many notes the user has. Without a tag the walk follows notes' own indexes; with a
+// tag it follows note_tags, whose index holds the tag's notes in the same order.
+//
+// A search cannot walk blindly: a word in few of the user's notes would read all of them before
+// the page fills. So a search first walks a window of the next SEARCH_WINDOW notes, checking each
+// against the full-text index; if the page is not full by the window's end, the rest comes from
+// the full-text index (the user's matching notes after the window, sorted). Common words fill
+// the page inside the window; rare words are found through the index; either way the work is
+// bounded by the window and by the number of matches (bench/notes-100k.ts measures both).
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { SearchTerm } from '../db/full-text.ts';
+import {
+  NOTE_COLUMNS,
+  rangeConditions,
+  SEARCH_WINDOW,
+  type NoteFilters,
+  type NotePosition,
+  type NoteRange,
+} from './order.ts';
 import { matchesSearch } from './search.ts';
 
-export interface NoteFilters {
-  archived: boolean;
-  pinned?: boolean | undefined;
-  /** A whole tag. */
-  tag?: string | undefined;
-  /** Full-text terms that must all match; empty for no search. */
-  search: SearchTerm[];
+export type { NoteFilters, NotePosition } from './order.ts';
+export { matchingNotesQuery } from './search.ts';
+
+function walkConditions(
+  db: Db,
+  filters: NoteFilters,
+  keys: [string, string],
+  range: NoteRange,
+): Expression<SqlBool>[] {
+  const conditions = rangeConditions(keys, range);
+  if (filters.pinned !== undefined)
+    conditions.push(sql<SqlBool>`${sql.ref('n.pinned')} = ${filters.pinned}`);
+  if (filters.search.length > 0) conditions.push(matchesSearch(db.engine, 'n', filters.search));
+  return conditions;
 }
 
-/** Where a page ends: the last note's `updated_at` and `id`. */
-export type NotePosition = [updatedAt: string, id: string];
-
-export const NOTE_COLUMNS = [
-  'n.id',
-  'n.title',
-  'n.body',
-  'n.tags',
-  'n.pinned',
-  'n.archived',
-  'n.version',
-  'n.created_at',
-  'n.updated_at',
-] as const;
-
-export function noteListQuery(
+/** The user's notes in list order within `range`, filtered, along the list's index. */
+export function noteWalkQuery(
   db: Db,
   userId: string,
   filters: NoteFilters,
   limit: number,
-  after?: NotePosition,
+  range: NoteRange = {},
 ) {
-  if (filters.tag !== undefined) return taggedQuery(db, userId, filters, filters.tag, limit, after);
-  let query = db.kysely
+  if (filters.tag !== undefined) {
+    return db.kysely
+      .selectFrom('note_tags as t')
+      .innerJoin('notes as n', 'n.id', 't.note_id')
+      .select(NOTE_COLUMNS)
+      .where('t.user_id', '=', userId)
+      .where('t.tag', '=', filters.tag)
+      .where('t.archived', '=', filters.archived)
+      .where('n.user_id', '=', userId)
+      .where((eb) => eb.and(walkConditions(db, filters, ['t.updated_at', 't.note_id'], range)))
+      .orderBy('t.updated_at', 'desc')
+      .orderBy('t.note_id', 'desc')
+      .limit(limit);
+  }
+  return db.kysely
     .selectFrom('notes as n')
     .select(NOTE_COLUMNS)
     .where('n.user_id', '=', userId)
-    .where('n.archived', '=', filters.archived);
-  if (filters.pinned !== undefined) query = query.where('n.pinned', '=', filters.pinned);
-  if (filters.search.length > 0) query = query.where(matchesSearch(db.engine, 'n', filters.search));
-  if (after !== undefined) {
-    query = query.where((eb) =>
-      eb(eb.refTuple('n.updated_at', 'n.id'), '<', eb.tuple(after[0], after[1])),
-    );
-  }
-  return query.orderBy('n.updated_at', 'desc').orderBy('n.id', 'desc').limit(limit);
+    .where('n.archived', '=', filters.archived)
+    .where((eb) => eb.and(walkConditions(db, filters, ['n.updated_at', 'n.id'], range)))
+    .orderBy('n.updated_at', 'desc')
+    .orderBy('n.id', 'desc')
+    .limit(limit);
 }
 
-function taggedQuery(
+/**
+ * The position of the SEARCH_WINDOW-th note before `before` in list order, ignoring the search
+ * (an index-only read), or nothing when fewer notes are left.
+ */
+export function searchWindowEndQuery(
   db: Db,
   userId: string,
   filters: NoteFilters,
-  tag: string,
-  limit: number,
-  after?: NotePosition,
+  before: NotePosition | undefined,
 ) {
-  let query = db.kysely
-    .selectFrom('note_tags as t')
-    .innerJoin('notes as n', 'n.id', 't.note_id')
-    .select(NOTE_COLUMNS)
-    .where('t.user_id', '=', userId)
-    .where('t.tag', '=', tag)
-    .where('t.archived', '=', filters.archived)
-    .where('n.user_id', '=', userId);
-  if (filters.pinned !== undefined) query = query.where('n.pinned', '=', filters.pinned);
-  if (filters.search.length > 0) query = query.where(matchesSearch(db.engine, 'n', filters.search));
-  if (after !== undefined) {
-    query = query.where((eb) =>
-      eb(eb.refTuple('t.updated_at', 't.note_id'), '<', eb.tuple(after[0], after[1])),
-    );
+  const unsearched = { ...filters, search: [] };
+  if (filters.tag !== undefined) {
+    let query = db.kysely
+      .selectFrom('note_tags as t')
+      .select(['t.updated_at', 't.note_id as id'])
+      .where('t.user_id', '=', userId)
+      .where('t.tag', '=', filters.tag)
+      .where('t.archived', '=', filters.archived)
+      .where((eb) => eb.and(rangeConditions(['t.updated_at', 't.note_id'], { before })));
+    if (filters.pinned !== undefined) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('notes as n')
+            .select('n.id')
+            .where('n.id', '=', eb.ref('t.note_id'))
+            .where('n.pinned', '=', filters.pinned!),
+        ),
+      );
+    }
+    return query
+      .orderBy('t.updated_at', 'desc')
+      .orderBy('t.note_id', 'desc')
+      .offset(SEARCH_WINDOW - 1)
+      .limit(1);
   }
-  return query.orderBy('t.updated_at', 'desc').orderBy('t.note_id', 'desc').limit(limit);
+  return db.kysely
+    .selectFrom('notes as n')
+    .select(['n.updated_at', 'n.id'])
+    .where('n.user_id', '=', userId)
+    .where('n.archived', '=', filters.archived)
+    .where((eb) => eb.and(walkConditions(db, unsearched, ['n.updated_at', 'n.id'], { before })))
+    .orderBy('n.updated_at', 'desc')
+    .orderBy('n.id', 'desc')
+    .offset(SEARCH_WINDOW - 1)
+    .limit(1);
 }

@@ -12,7 +12,14 @@ import {
   type WriteFailure,
   type WriteResult,
 } from '../db/versioned.ts';
-import { NOTE_COLUMNS, noteListQuery, type NoteFilters, type NotePosition } from './list-query.ts';
+import {
+  matchingNotesQuery,
+  noteWalkQuery,
+  searchWindowEndQuery,
+  type NoteFilters,
+  type NotePosition,
+} from './list-query.ts';
+import { NOTE_COLUMNS } from './order.ts';
 import type { Note, NoteCreate, NotePatch } from './schemas.ts';
 import { searchColumns } from './search.ts';
 
@@ -151,6 +158,31 @@ export function noteRepo(db: Db): NoteRepo {
     return row === undefined ? null : toNote(row);
   }
 
+  /**
+   * A search page (list-query.ts): the matches among the next SEARCH_WINDOW notes, then, if
+   * the page is not full, the matches after the window from the full-text index. The two parts
+   * cover disjoint ranges of the order, so no note can appear twice.
+   */
+  async function searchRows(
+    userId: string,
+    filters: NoteFilters,
+    wanted: number,
+    before: NotePosition | undefined,
+  ): Promise<NoteRow[]> {
+    const end = await searchWindowEndQuery(db, userId, filters, before).executeTakeFirst();
+    const from: NotePosition | undefined = end && [end.updated_at, end.id];
+    const found = await noteWalkQuery(db, userId, filters, wanted, { before, from }).execute();
+    if (found.length >= wanted || from === undefined) return found;
+    const rest = await matchingNotesQuery(
+      db,
+      userId,
+      filters,
+      wanted - found.length,
+      from,
+    ).execute();
+    return found.concat(rest);
+  }
+
   return {
     async create(userId, input) {
       const now = new Date().toISOString();
@@ -183,7 +215,10 @@ export function noteRepo(db: Db): NoteRepo {
     get,
 
     async list(userId, filters, limit, after) {
-      const rows = await noteListQuery(db, userId, filters, limit + 1, after).execute();
+      const rows =
+        filters.search.length === 0
+          ? await noteWalkQuery(db, userId, filters, limit + 1, { before: after }).execute()
+          : await searchRows(userId, filters, limit + 1, after);
       const notes = rows.slice(0, limit).map(toNote);
       const last = notes.at(-1);
       return {

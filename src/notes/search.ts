@@ -1,21 +1,86 @@
 // The one place where notes' full-text search differs by engine. Both sides match the words
-// src/db/full-text.ts finds: SQLite through the FTS5 table `notes_fts` (kept by triggers),
-// PostgreSQL through the tsvectors the application writes with each change of the text.
+// src/db/full-text.ts finds: SQLite through the FTS5 table `notes_fts` (kept by triggers, keyed
+// by `notes.seq`), PostgreSQL through the tsvectors the application writes with each change of
+// the text, under a GIN index on `search_title || search_body`.
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Engine } from '../db/connect.ts';
+import type { Db, Engine } from '../db/connect.ts';
 import { fts5Query, searchVector, tsqueryLiteral, type SearchTerm } from '../db/full-text.ts';
+import { NOTE_COLUMNS, rangeConditions, type NoteFilters, type NotePosition } from './order.ts';
 
-/** "The note under `alias` contains every term", as a condition for either engine. */
+/**
+ * "The note under `alias` contains every term", as a condition checked note by note (the
+ * search window of a list walk). On SQLite the FTS5 query runs once per statement into a list
+ * of row ids that each note is looked up in (the unary `+` keeps the planner from driving the
+ * walk by that list instead of by the list's index); probing FTS5 once per note would evaluate
+ * the query again for every note, which for a prefix means expanding it every time.
+ */
 export function matchesSearch(
   engine: Engine,
   alias: string,
   terms: SearchTerm[],
 ): Expression<SqlBool> {
   if (engine === 'sqlite') {
-    return sql<SqlBool>`${sql.ref(`${alias}.seq`)} in (select rowid from notes_fts where notes_fts match ${fts5Query(terms)})`;
+    return sql<SqlBool>`+${sql.ref(`${alias}.seq`)} in (select rowid from notes_fts where notes_fts match ${fts5Query(terms)})`;
   }
   // The expression must be the GIN index's own: (search_title || search_body).
   return sql<SqlBool>`(${sql.ref(`${alias}.search_title`)} || ${sql.ref(`${alias}.search_body`)}) @@ ${tsqueryLiteral(terms)}::tsquery`;
+}
+
+/**
+ * The user's notes that match the search and come before `before`, in list order: found through
+ * the full-text index first, then sorted (the matches are few when this runs). The join order
+ * is fixed so that neither planner walks the user's whole list instead: SQLite's CROSS JOIN
+ * keeps the FTS5 result as the outer loop; PostgreSQL's materialized CTE asks the GIN index.
+ */
+export function matchingNotesQuery(
+  db: Db,
+  userId: string,
+  filters: NoteFilters,
+  limit: number,
+  before: NotePosition | undefined,
+) {
+  const conditions = rangeConditions(['n.updated_at', 'n.id'], { before });
+  if (filters.pinned !== undefined)
+    conditions.push(sql<SqlBool>`${sql.ref('n.pinned')} = ${filters.pinned}`);
+  if (filters.tag !== undefined) {
+    conditions.push(
+      sql<SqlBool>`exists (select 1 from note_tags where note_tags.note_id = ${sql.ref('n.id')} and note_tags.tag = ${filters.tag})`,
+    );
+  }
+  const matches =
+    db.engine === 'sqlite'
+      ? db.kysely
+          .selectFrom(
+            sql<{
+              seq: number;
+            }>`(select rowid as seq from notes_fts where notes_fts match ${fts5Query(filters.search)})`.as(
+              'm',
+            ),
+          )
+          .crossJoin('notes as n')
+          .where(sql<SqlBool>`${sql.ref('n.seq')} = ${sql.ref('m.seq')}`)
+      : db.kysely
+          .with(
+            (cte) => cte('m').materialized(),
+            (query) =>
+              query
+                .selectFrom('notes')
+                .select('id')
+                .where('user_id', '=', userId)
+                .where(
+                  sql<SqlBool>`(search_title || search_body) @@ ${tsqueryLiteral(filters.search)}::tsquery`,
+                ),
+          )
+          .selectFrom('m')
+          .innerJoin('notes as n', 'n.id', 'm.id');
+  return matches
+    .select(NOTE_COLUMNS)
+    .where('n.user_id', '=', userId)
+    .where('n.archived', '=', filters.archived)
+    .where((eb) => eb.and(conditions))
+    .orderBy('n.updated_at', 'desc')
+    .orderBy('n.id', 'desc')
+    .limit(limit);
 }
 
 export interface SearchColumns {
