@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/connect.ts';
 import { installBodyParsing, parseQueryString } from './http/body.ts';
-import { installProblemHandling } from './http/problem.ts';
+import { handleFrameworkError, installProblemHandling } from './http/problem.ts';
 import { createMethodIndex, notFoundHandler } from './http/routing.ts';
 import { CUSTOM_FORMATS } from './http/schemas.ts';
 import { registerSecurityHeaders } from './http/security.ts';
@@ -57,6 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // never its spoofable left end.
     trustProxy: config.trustProxy === false ? false : trustHops(config.trustProxy),
     routerOptions: { querystringParser: parseQueryString },
+    frameworkErrors: handleFrameworkError,
     // Slow clients must not hold connections: headers within 10 s, a whole request within 30 s,
     // idle keep-alive sockets closed after 5 s, sockets with no traffic at all after 60 s.
     connectionTimeout: 60_000,

@@ -22,6 +22,12 @@ export function Strict<T extends TProperties>(properties: T) {
 
 export const IdParams = Type.Object({ id: Type.String({ description: 'Opaque id' }) });
 
+/**
+ * The path of a resource under its collection: `/:id`, but never empty, so `/notes/` is no route
+ * (404 before authentication) rather than a note with the id "".
+ */
+export const ID_PATH = '/:id(^.+$)';
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),

@@ -8,7 +8,14 @@ import { parseSearch } from '../db/full-text.ts';
 import { cursorCodec, type CursorScope } from '../http/cursors.ts';
 import { AppError } from '../http/errors.ts';
 import { etagOf, versionsFromIfMatch } from '../http/preconditions.ts';
-import { AUTHENTICATED, IdParams, NoContent, parseLimit, ProblemRef } from '../http/schemas.ts';
+import {
+  AUTHENTICATED,
+  ID_PATH,
+  IdParams,
+  NoContent,
+  parseLimit,
+  ProblemRef,
+} from '../http/schemas.ts';
 import { noteRepo, type NoteFilters, type NotePosition } from './repo.ts';
 import {
   NoteCreateBody,
@@ -108,7 +115,7 @@ export async function noteRoutes(app: FastifyInstance): Promise<void> {
   );
 
   routes.get(
-    '/:id',
+    ID_PATH,
     {
       schema: {
         operationId: 'getNote',
@@ -128,7 +135,7 @@ export async function noteRoutes(app: FastifyInstance): Promise<void> {
   );
 
   routes.patch(
-    '/:id',
+    ID_PATH,
     {
       schema: {
         operationId: 'updateNote',
@@ -161,7 +168,7 @@ export async function noteRoutes(app: FastifyInstance): Promise<void> {
   );
 
   routes.delete(
-    '/:id',
+    ID_PATH,
     {
       schema: {
         operationId: 'deleteNote',

@@ -5,7 +5,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { cursorCodec, type CursorScope } from '../http/cursors.ts';
 import { AppError } from '../http/errors.ts';
 import { etagOf, versionsFromIfMatch } from '../http/preconditions.ts';
-import { AUTHENTICATED, IdParams, NoContent, parseLimit, ProblemRef } from '../http/schemas.ts';
+import {
+  AUTHENTICATED,
+  ID_PATH,
+  IdParams,
+  NoContent,
+  parseLimit,
+  ProblemRef,
+} from '../http/schemas.ts';
 import { todoRepo, type TodoFilters, type TodoPosition } from './repo.ts';
 import {
   TodoCreateBody,
@@ -94,7 +101,7 @@ export async function todoRoutes(app: FastifyInstance): Promise<void> {
   );
 
   routes.get(
-    '/:id',
+    ID_PATH,
     {
       schema: {
         operationId: 'getTodo',
@@ -114,7 +121,7 @@ export async function todoRoutes(app: FastifyInstance): Promise<void> {
   );
 
   routes.patch(
-    '/:id',
+    ID_PATH,
     {
       schema: {
         operationId: 'updateTodo',
@@ -147,7 +154,7 @@ export async function todoRoutes(app: FastifyInstance): Promise<void> {
   );
 
   routes.delete(
-    '/:id',
+    ID_PATH,
     {
       schema: {
         operationId: 'deleteTodo',
