@@ -8,22 +8,28 @@ export function etagOf(version: number): string {
   return `"${version}"`;
 }
 
-/** A strong entity tag holding a version (15 digits at most: a safe integer). */
-const STRONG_VERSION_TAG = /^"([1-9][0-9]{0,14})"$/;
+/** An entity tag as RFC 9110 writes it: optionally weak, quoted, without inner quotes. */
+const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\uffff]*)"$/;
+/** The opaque part of our tags: a version (15 digits at most, a safe integer). */
+const VERSION = /^[1-9][0-9]{0,14}$/;
 
 /**
  * The versions an `If-Match` header accepts: undefined when any version will do (no header, or
- * `*`), else the list (possibly empty: then nothing matches).
+ * `*`), else the list, empty when nothing can match (a malformed header matches nothing).
  */
 export function versionsFromIfMatch(header: string | string[] | undefined): number[] | undefined {
   if (header === undefined) return undefined;
   const text = Array.isArray(header) ? header.join(', ') : header;
   if (text.trim() === '*') return undefined;
   const versions = new Set<number>();
-  // Our tags never hold a comma, so splitting on commas cannot cut one of ours in two.
+  // Our tags never hold a comma, so splitting on commas cannot cut one of ours in two; a tag
+  // of someone else's that does becomes malformed pieces, which match nothing anyway.
   for (const element of text.split(',')) {
-    const match = STRONG_VERSION_TAG.exec(element.trim());
-    if (match?.[1] !== undefined) versions.add(Number(match[1]));
+    const match = ENTITY_TAG.exec(element.trim());
+    if (match === null) return [];
+    const [, weak, opaque] = match;
+    if (weak === undefined && opaque !== undefined && VERSION.test(opaque))
+      versions.add(Number(opaque));
   }
   return [...versions];
 }
