@@ -148,8 +148,8 @@ export function handleFrameworkError(
   error: FastifyError,
   _request: FastifyRequest,
   reply: FastifyReply,
-): FastifyReply {
-  return sendProblem(reply, toAppError(error) ?? new AppError('not_found', 'No such resource.'));
+): void {
+  sendProblem(reply, toAppError(error) ?? new AppError('not_found', 'No such resource.'));
 }
 
 export function installProblemHandling(

@@ -111,7 +111,10 @@ for (const engine of await testEngines()) {
         archived: true,
         tags: ['work'],
       });
-      const other = await createNote(app, alice.headers, { title: 'other', tags: ['workshop', 'Work'] });
+      const other = await createNote(app, alice.headers, {
+        title: 'other',
+        tags: ['workshop', 'Work'],
+      });
       async function list(query: string): Promise<string[]> {
         return ids((await getPage<Note>(app, alice.headers, `/api/v1/notes?${query}`)).items);
       }
@@ -129,14 +132,23 @@ for (const engine of await testEngines()) {
 
       // Tag filters follow changes: archiving, retagging, deleting.
       const patch = (id: string, payload: object) =>
-        app.inject({ method: 'PATCH', url: `/api/v1/notes/${id}`, headers: alice.headers, payload });
+        app.inject({
+          method: 'PATCH',
+          url: `/api/v1/notes/${id}`,
+          headers: alice.headers,
+          payload,
+        });
       await patch(plain.id, { archived: true });
       assert.deepEqual(await list('tag=work'), [pinned.id]);
       assert.deepEqual(await list('tag=work&archived=true'), [plain.id, archived.id]);
       await patch(pinned.id, { tags: ['home'] });
       assert.deepEqual(await list('tag=work'), []);
       assert.deepEqual(await list('tag=home'), [pinned.id]);
-      await app.inject({ method: 'DELETE', url: `/api/v1/notes/${pinned.id}`, headers: alice.headers });
+      await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/notes/${pinned.id}`,
+        headers: alice.headers,
+      });
       assert.deepEqual(await list('tag=home'), []);
     });
 
@@ -182,7 +194,10 @@ for (const engine of await testEngines()) {
         'q=a&q=b',
         'cursor=',
       ]) {
-        const response = await app.inject({ url: `/api/v1/notes?${query}`, headers: alice.headers });
+        const response = await app.inject({
+          url: `/api/v1/notes?${query}`,
+          headers: alice.headers,
+        });
         expectProblem(response, 400, 'validation_failed');
       }
     });

@@ -139,8 +139,9 @@ for (const engine of await testEngines()) {
       const needles: string[] = [];
       const tagged: string[] = [];
       for (let index = 0; index < total; index++) {
-        // Needles every 60 notes, and a cluster among the oldest notes only.
-        const isNeedle = index % 60 === 0 || index < 5;
+        // Two needles among the newest SEARCH_WINDOW notes, the rest among the oldest: the first
+        // page needs the full-text index beyond the window.
+        const isNeedle = index === total - 2 || index === 300 || index < 5;
         const note = await notes.create(alice.user.id, {
           title: `hay ${index}`,
           body: isNeedle ? 'a needle here' : 'just hay',

@@ -130,7 +130,10 @@ for (const engine of await testEngines()) {
         assert.deepEqual(stored.json(), won);
         // The winner's tags are the ones the tag filter sees.
         const tag = won.tags[0]!;
-        const tagged = await app.inject({ url: `/api/v1/notes?tag=${tag}`, headers: alice.headers });
+        const tagged = await app.inject({
+          url: `/api/v1/notes?tag=${tag}`,
+          headers: alice.headers,
+        });
         assert.deepEqual(
           tagged.json<{ items: Note[] }>().items.map((item) => item.id),
           [note.id],
