@@ -2,15 +2,23 @@
 // Configuration problems and other expected failures print one line and exit with code 2.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase } from './db/connect.ts';
+import { openDatabase, type Db } from './db/connect.ts';
 import { MigrationError, migrateToLatest } from './db/migrate.ts';
-import { closeOnSignals, startServer, StartupError } from './serve.ts';
+import { serve, StartupError } from './serve.ts';
+import { addSigningKey } from './auth/keys.ts';
+import { KeyDecryptionError } from './auth/key-encryption.ts';
+import { createUserAccount, UserInputError } from './users/create-user.ts';
+import { text } from 'node:stream/consumers';
 
 const USAGE = `Usage: jotter <command>
 
 Commands:
-  serve      apply database migrations, then serve (npm start)
-  migrate    apply database migrations and exit
+  serve                      apply database migrations, then serve (npm start)
+  migrate                    apply database migrations and exit
+  users create --email E [--role user|admin] [--name N] [--password P]
+                             create an account; without --password it is read from standard input
+  keys rotate                add a signing key and sign with it; old keys stay published until
+                             their tokens expire
 
 Configuration comes from the environment and a .env file; see README.md.`;
 
@@ -33,6 +41,60 @@ async function migrateCommand(config: Config): Promise<void> {
   }
 }
 
+async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function usersCommand(config: Config, argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string', default: 'user' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  if (positionals[1] !== 'create')
+    throw new UsageError(
+      `unknown users command ${JSON.stringify(positionals[1] ?? '')}\n\n${USAGE}`,
+    );
+  if (!values.email) throw new UsageError('users create needs --email');
+  const role = values.role;
+  if (role !== 'user' && role !== 'admin') throw new UsageError('--role must be user or admin');
+  // From standard input the password is the first line, so `echo pw | jotter users create` works.
+  const password = values.password ?? (await text(process.stdin)).split(/\r?\n/)[0] ?? '';
+  const user = await withDatabase(config, (db) =>
+    createUserAccount(db, { email: values.email!, password, role, name: values.name }),
+  );
+  console.log(`Created ${user.role} ${user.email} (${user.id}).`);
+}
+
+async function keysCommand(config: Config, argv: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals[1] !== 'rotate')
+    throw new UsageError(
+      `unknown keys command ${JSON.stringify(positionals[1] ?? '')}\n\n${USAGE}`,
+    );
+  const kid = await withDatabase(config, (db) =>
+    addSigningKey(
+      db,
+      { accessTokenTtl: config.accessTokenTtl, keyEncryptionSecret: config.keyEncryptionSecret },
+      { onlyIfNone: false },
+    ),
+  );
+  console.log(
+    `New signing key ${kid}; running servers sign with it within a minute. Older keys stay published until their tokens expire.`,
+  );
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
   const [command] = positionals;
@@ -43,10 +105,13 @@ export async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'serve':
-      closeOnSignals(await startServer(config));
-      return;
+      return serve(config);
     case 'migrate':
       return migrateCommand(config);
+    case 'users':
+      return usersCommand(config, argv);
+    case 'keys':
+      return keysCommand(config, argv);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   }
@@ -58,6 +123,11 @@ function isExpected(error: unknown): error is Error {
     error instanceof UsageError ||
     error instanceof StartupError ||
     error instanceof MigrationError ||
+    error instanceof UserInputError ||
+    error instanceof KeyDecryptionError ||
+    (error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')) ||
     (error instanceof Error &&
       'code' in error &&
       ['EADDRINUSE', 'EACCES', 'ECONNREFUSED'].includes(String(error.code)))

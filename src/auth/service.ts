@@ -80,6 +80,7 @@ export class AuthService {
     const service = new AuthService(db, config, log, { keys, csrf, throttles });
     await service.revocation.start();
     await prepareDummyHash();
+    await service.housekeeping();
     service.#every(TOUCH_FLUSH_MS, () => service.#flushTouches());
     service.#every(KEY_RELOAD_MS, () => keys.reload());
     service.#every(HOUSEKEEPING_MS, () => service.housekeeping());
@@ -127,7 +128,6 @@ export class AuthService {
       userId: user.id,
       sessionId: session.id,
       role: user.role,
-      sessionExpiresAt: expiresAt,
     });
     this.#lastTouched.set(session.id, Date.now());
     return {
@@ -210,7 +210,6 @@ export class AuthService {
       userId: user.id,
       sessionId: row.session_id,
       role: user.role,
-      sessionExpiresAt: row.expires_at,
     });
     this.touch(row.session_id);
     publishRefreshOutcome(outcome);

@@ -27,6 +27,8 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.redisUrl, undefined);
     assert.equal(config.logLevel, 'info');
+    assert.equal(config.workers, 1);
+    assert.ok(parseConfig({ WORKERS: 'auto' }).workers >= 1);
   });
 
   test('values are parsed and typed', () => {
@@ -66,6 +68,8 @@ describe('configuration', () => {
     ['REDIS_URL', 'http://localhost'],
     ['LOG_LEVEL', 'loud'],
     ['KEY_ENCRYPTION_SECRET', 'short'],
+    ['WORKERS', '0'],
+    ['WORKERS', 'many'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused, naming the variable`, () => {
