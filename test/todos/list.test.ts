@@ -80,7 +80,10 @@ for (const engine of await testEngines()) {
         'done=yes',
         'limit=0',
       ]) {
-        const response = await app.inject({ url: `/api/v1/todos?${query}`, headers: alice.headers });
+        const response = await app.inject({
+          url: `/api/v1/todos?${query}`,
+          headers: alice.headers,
+        });
         expectProblem(response, 400, 'validation_failed');
       }
     });

@@ -136,7 +136,11 @@ for (const engine of await testEngines()) {
       assert.equal(answers.filter((answer) => answer.statusCode === 412).length, 4);
 
       expectProblem(
-        await app.inject({ method: 'DELETE', url, headers: { ...alice.headers, 'if-match': '"5"' } }),
+        await app.inject({
+          method: 'DELETE',
+          url,
+          headers: { ...alice.headers, 'if-match': '"5"' },
+        }),
         412,
         'version_conflict',
       );
