@@ -27,10 +27,11 @@ export function matchesSearch(
 }
 
 /**
- * The user's notes that match the search and come before `before`, in list order: found through
- * the full-text index first, then sorted (the matches are few when this runs). The join order
- * is fixed so that neither planner walks the user's whole list instead: SQLite's CROSS JOIN
- * keeps the FTS5 result as the outer loop; PostgreSQL's materialized CTE asks the GIN index.
+ * The user's notes that match the search and come before `before`, in list order: all matches
+ * are found through the full-text index first (a materialized CTE, so that neither planner
+ * walks the user's whole list instead), then only their sort keys are sorted, and the notes of
+ * the page are read last. On SQLite the CROSS JOINs fix the join order: the FTS5 result drives
+ * the lookups of the notes, and the page's few ids drive the final read.
  */
 export function matchingNotesQuery(
   db: Db,
@@ -40,6 +41,8 @@ export function matchingNotesQuery(
   before: NotePosition | undefined,
 ) {
   const conditions = rangeConditions(['n.updated_at', 'n.id'], { before });
+  conditions.push(sql<SqlBool>`${sql.ref('n.user_id')} = ${userId}`);
+  conditions.push(sql<SqlBool>`${sql.ref('n.archived')} = ${filters.archived}`);
   if (filters.pinned !== undefined)
     conditions.push(sql<SqlBool>`${sql.ref('n.pinned')} = ${filters.pinned}`);
   if (filters.tag !== undefined) {
@@ -47,40 +50,43 @@ export function matchingNotesQuery(
       sql<SqlBool>`exists (select 1 from note_tags where note_tags.note_id = ${sql.ref('n.id')} and note_tags.tag = ${filters.tag})`,
     );
   }
-  const matches =
-    db.engine === 'sqlite'
-      ? db.kysely
-          .selectFrom(
-            sql<{
-              seq: number;
-            }>`(select rowid as seq from notes_fts where notes_fts match ${fts5Query(filters.search)})`.as(
-              'm',
-            ),
-          )
-          .crossJoin('notes as n')
-          .where(sql<SqlBool>`${sql.ref('n.seq')} = ${sql.ref('m.seq')}`)
-      : db.kysely
-          .with(
-            (cte) => cte('m').materialized(),
-            (query) =>
-              query
-                .selectFrom('notes')
-                .select('id')
-                .where('user_id', '=', userId)
-                .where(
-                  sql<SqlBool>`(search_title || search_body) @@ ${tsqueryLiteral(filters.search)}::tsquery`,
+  return db.kysely
+    .with(
+      (cte) => cte('m').materialized(),
+      (query) =>
+        db.engine === 'sqlite'
+          ? query
+              .selectFrom(
+                sql<{
+                  seq: number;
+                }>`(select rowid as seq from notes_fts where notes_fts match ${fts5Query(filters.search)})`.as(
+                  'f',
                 ),
-          )
-          .selectFrom('m')
-          .innerJoin('notes as n', 'n.id', 'm.id');
-  return matches
+              )
+              .crossJoin('notes as n')
+              .select(['n.id', 'n.updated_at'])
+              .where(sql<SqlBool>`${sql.ref('n.seq')} = ${sql.ref('f.seq')}`)
+              .where((eb) => eb.and(conditions))
+          : query
+              .selectFrom('notes as n')
+              .select(['n.id', 'n.updated_at'])
+              .where(matchesSearch(db.engine, 'n', filters.search))
+              .where((eb) => eb.and(conditions)),
+    )
+    .with('page', (query) =>
+      query
+        .selectFrom('m')
+        .select(['m.id', 'm.updated_at'])
+        .orderBy('m.updated_at', 'desc')
+        .orderBy('m.id', 'desc')
+        .limit(limit),
+    )
+    .selectFrom('page')
+    .crossJoin('notes as n')
     .select(NOTE_COLUMNS)
-    .where('n.user_id', '=', userId)
-    .where('n.archived', '=', filters.archived)
-    .where((eb) => eb.and(conditions))
+    .whereRef('n.id', '=', 'page.id')
     .orderBy('n.updated_at', 'desc')
-    .orderBy('n.id', 'desc')
-    .limit(limit);
+    .orderBy('n.id', 'desc');
 }
 
 export interface SearchColumns {
