@@ -1,10 +1,12 @@
 // Password hashing and strength rules. argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane),
-// computed on libuv's thread pool so a login storm does not stall the event loop. Passwords are
+// computed on libuv's thread pool, one hash per core at a time and at a lower priority than
+// requests (hashing-lane.ts), so a login storm does not stall the event loop. Passwords are
 // NFC-normalised before hashing, so the same password typed on two keyboards (composed or
 // decomposed accents) is the same password.
 import { randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { inHashingLane } from './hashing-lane.ts';
 
 const ARGON2_OPTIONS = {
   algorithm: 2, // argon2id
@@ -25,12 +27,12 @@ function normalise(password: string): string {
 }
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(normalise(password), ARGON2_OPTIONS);
+  return inHashingLane(() => hash(normalise(password), ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, normalise(password));
+    return await inHashingLane(() => verify(passwordHash, normalise(password)));
   } catch {
     return false;
   }
