@@ -108,6 +108,7 @@ export async function benchEngine(
     env: serverEnv(context),
     core: pinning.serverCore,
     logDir: context.workDir,
+    nodeFlags: options.nodeFlags,
   });
   const first = await startServer(spec);
   await first.stop();
@@ -116,7 +117,7 @@ export async function benchEngine(
         env: serverEnv(context),
         core: pinning.serverCore,
         logDir: context.workDir,
-        nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`],
+        nodeFlags: [...options.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${options.profileDir}`],
       })
     : spec;
   const server: RunningServer = await startServer(profiled);

@@ -12,6 +12,8 @@ export interface BenchOptions {
   only: Set<string> | undefined;
   out: string | undefined;
   profileDir: string | undefined;
+  /** Extra Node flags for the Jotter server (e.g. --max-semi-space-size=4), for experiments. */
+  nodeFlags: string[];
   pin: boolean;
   logLevel: string;
   workers: string;
@@ -41,6 +43,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       only: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
+      'node-flags': { type: 'string', default: '' },
       'no-pin': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
       workers: { type: 'string', default: '1' },
@@ -52,7 +55,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     console.log(
       'npm run bench -- [--rounds 3] [--seconds 5] [--warmup 2] [--users 100] [--notes 20]\n' +
         '  [--big-notes 100000] [--engines sqlite,postgres] [--only read,write,...]\n' +
-        '  [--out file.json] [--profile dir] [--no-pin] [--log-level warn] [--workers 1] [--smoke]\n' +
+        '  [--out file.json] [--profile dir] [--node-flags "..."] [--no-pin] [--log-level warn] [--workers 1] [--smoke]\n' +
         'PostgreSQL runs when DATABASE_URL is set. See bench/README.md.',
     );
     process.exit(0);
@@ -80,6 +83,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     only: only ? new Set(only) : undefined,
     out: values.out,
     profileDir: values.profile,
+    nodeFlags: values['node-flags'].split(' ').filter(Boolean),
     pin: !values['no-pin'],
     logLevel: values['log-level'],
     workers: values.workers,
