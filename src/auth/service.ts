@@ -76,7 +76,7 @@ export class AuthService {
       keyEncryptionSecret: config.keyEncryptionSecret,
     });
     const csrf = new CsrfTokens(await loadServerSecret(db, 'csrf'));
-    const throttles = createThrottles(config, { keyPrefix: options.throttleKeyPrefix });
+    const throttles = await createThrottles(config, { keyPrefix: options.throttleKeyPrefix });
     const service = new AuthService(db, config, log, { keys, csrf, throttles });
     await service.revocation.start();
     await prepareDummyHash();

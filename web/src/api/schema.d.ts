@@ -123,6 +123,80 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List notes, newest change first */
+    get: operations['listNotes'];
+    put?: never;
+    /** Create a note */
+    post: operations['createNote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a note */
+    get: operations['getNote'];
+    put?: never;
+    post?: never;
+    /** Delete a note (If-Match: "<version>" makes it conditional) */
+    delete: operations['deleteNote'];
+    options?: never;
+    head?: never;
+    /** Change a note (If-Match: "<version>" makes it conditional) */
+    patch: operations['updateNote'];
+    trace?: never;
+  };
+  '/api/v1/todos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List to-dos by due date (undated last), then creation */
+    get: operations['listTodos'];
+    put?: never;
+    /** Create a to-do */
+    post: operations['createTodo'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/todos/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a to-do */
+    get: operations['getTodo'];
+    put?: never;
+    post?: never;
+    /** Delete a to-do (If-Match: "<version>" makes it conditional) */
+    delete: operations['deleteTodo'];
+    options?: never;
+    head?: never;
+    /** Change a to-do (If-Match: "<version>" makes it conditional) */
+    patch: operations['updateTodo'];
+    trace?: never;
+  };
   '/api/v1/users/me': {
     parameters: {
       query?: never;
@@ -465,6 +539,649 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  listNotes: {
+    parameters: {
+      query?: {
+        archived?: 'true' | 'false';
+        /** @description Opaque cursor from next_cursor */
+        cursor?: string;
+        /** @description Page size, 1..100 (default 20) */
+        limit?: string;
+        pinned?: 'true' | 'false';
+        /** @description Full-text search of title and body: every word must appear; "quoted words" are a phrase; a word ending in * matches the words it begins. Other characters are text. */
+        q?: string;
+        /** @description A whole tag */
+        tag?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              archived: boolean;
+              body: string;
+              /** Format: date-time */
+              created_at: string;
+              id: string;
+              pinned: boolean;
+              tags: string[];
+              title: string;
+              /** Format: date-time */
+              updated_at: string;
+              /** @description Starts at 1, +1 on every change */
+              version: number;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          archived?: boolean;
+          /**
+           * Format: text
+           * @description Up to 100,000 characters
+           */
+          body?: string;
+          pinned?: boolean;
+          /** @description Up to 20 tags, kept in order; exact duplicates are removed */
+          tags?: string[];
+          /**
+           * Format: text
+           * @description 1..200 characters
+           */
+          title: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A note (owner-only) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived: boolean;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            pinned: boolean;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Starts at 1, +1 on every change */
+            version: number;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opaque id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A note (owner-only) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived: boolean;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            pinned: boolean;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Starts at 1, +1 on every change */
+            version: number;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opaque id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opaque id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          archived?: boolean;
+          /**
+           * Format: text
+           * @description Up to 100,000 characters
+           */
+          body?: string;
+          pinned?: boolean;
+          /** @description Up to 20 tags, kept in order; exact duplicates are removed */
+          tags?: string[];
+          /**
+           * Format: text
+           * @description 1..200 characters
+           */
+          title?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A note (owner-only) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived: boolean;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            pinned: boolean;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Starts at 1, +1 on every change */
+            version: number;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listTodos: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from next_cursor */
+        cursor?: string;
+        done?: 'true' | 'false';
+        /** @description YYYY-MM-DD */
+        due_from?: string;
+        /** @description YYYY-MM-DD */
+        due_to?: string;
+        /** @description Page size, 1..100 (default 20) */
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** @description When the to-do was marked done; null while it is not done */
+              completed_at: string | null;
+              /** Format: date-time */
+              created_at: string;
+              done: boolean;
+              due_date: string | null;
+              id: string;
+              title: string;
+              /** Format: date-time */
+              updated_at: string;
+              /** @description Starts at 1, +1 on every change */
+              version: number;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          done?: boolean;
+          /** @description A calendar date (YYYY-MM-DD), or null for none */
+          due_date?: string | null;
+          /**
+           * Format: text
+           * @description 1..200 characters
+           */
+          title: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A to-do (owner-only) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description When the to-do was marked done; null while it is not done */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            done: boolean;
+            due_date: string | null;
+            id: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Starts at 1, +1 on every change */
+            version: number;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opaque id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A to-do (owner-only) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description When the to-do was marked done; null while it is not done */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            done: boolean;
+            due_date: string | null;
+            id: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Starts at 1, +1 on every change */
+            version: number;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opaque id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateTodo: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opaque id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          done?: boolean;
+          /** @description A calendar date (YYYY-MM-DD), or null for none */
+          due_date?: string | null;
+          /**
+           * Format: text
+           * @description 1..200 characters
+           */
+          title?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A to-do (owner-only) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description When the to-do was marked done; null while it is not done */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            done: boolean;
+            due_date: string | null;
+            id: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Starts at 1, +1 on every change */
+            version: number;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
       };
     };
   };
