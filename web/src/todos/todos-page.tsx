@@ -60,8 +60,9 @@ export function TodosPage() {
     setErrors({});
     try {
       const todo = await createTodo(title, due || null);
-      setTitle('');
-      setDue('');
+      // Clear only what was sent: the next to-do may already be being typed.
+      setTitle((current) => (current === title ? '' : current));
+      setDue((current) => (current === due ? '' : current));
       if (belongs(todo, filter)) insert(todo);
       else showToast(`Added “${todo.title}” to your open to-dos`);
       titleInput.current?.focus();
