@@ -62,6 +62,7 @@ const SIGNED_OUT: Screen[] = [
       await page.getByLabel('Password', { exact: true }).fill('short');
       await page.getByRole('button', { name: 'Create account' }).click();
       await page.locator('[aria-invalid="true"]').first().waitFor();
+      await page.locator('button[type="submit"]:not([disabled])').waitFor();
     },
   },
 ];
@@ -143,7 +144,7 @@ describe('accessibility', { skip: browserSkipReason() }, () => {
 
   for (const variant of VARIANTS) {
     test(`no serious or critical axe violations (${variant.label})`, async () => {
-      const context = await web.newContext(variant);
+      const context = await web.newContext({ ...variant, reducedMotion: 'reduce' });
       const page = await context.newPage();
       const found: string[] = [];
       for (const screen of SIGNED_OUT) {

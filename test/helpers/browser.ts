@@ -45,6 +45,8 @@ export interface WebFixture {
   newContext(options?: {
     viewport?: { width: number; height: number };
     colorScheme?: 'light' | 'dark';
+    /** `reduce` turns Pico's transitions off (colour checks then see the final colours). */
+    reducedMotion?: 'reduce' | 'no-preference';
   }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startWebFixture(env: Record<string, string> = {}): Promise
         baseURL: server.url,
         viewport: options.viewport ?? DESKTOP,
         colorScheme: options.colorScheme ?? 'light',
+        reducedMotion: options.reducedMotion ?? 'no-preference',
         locale: 'en-GB',
         timezoneId: 'UTC',
       }),
