@@ -3,7 +3,7 @@
 // whether an account exists. Attempts are counted before the password is checked.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { UserRow } from '../db/schema.ts';
@@ -75,7 +75,7 @@ export function registerHandler(deps: AuthDeps) {
     let user: UserRow;
     try {
       user = await insertUser(deps.db.kysely, {
-        id: uuidv7(),
+        id: newId(),
         email,
         email_lower: emailKey(email),
         password_hash: await hashPassword(password),
