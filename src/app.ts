@@ -14,6 +14,7 @@ import { registerSecurityHeaders } from './http/security.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openApiRoutes, registerOpenApi } from './ops/openapi.ts';
 import { homeRoutes } from './ops/home.ts';
+import { installMetrics } from './metrics/routes.ts';
 
 export interface BuildOptions {
   /** An open database; when absent one is opened from the config and closed with the app. */
@@ -78,6 +79,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installBodyParsing(app);
   await registerSecurityHeaders(app, config);
   await registerOpenApi(app, config);
+  // Before any route, so its hook times every route and the 404 handler.
+  installMetrics(app, db, config);
 
   await app.register(healthRoutes(db));
   await app.register(openApiRoutes);
