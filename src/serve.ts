@@ -19,7 +19,7 @@ export class StartupError extends Error {
  * Takes an exclusive SQLite lock on `DATA_DIR/serve.lock`. The operating system drops it when the
  * process dies, however it dies, so a crash never leaves a stale lock behind.
  */
-function lockDataDir(dataDir: string): DatabaseSync {
+export function lockDataDir(dataDir: string): DatabaseSync {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lock = new DatabaseSync(join(dataDir, 'serve.lock'), { timeout: 0 });
   try {
