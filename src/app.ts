@@ -15,12 +15,19 @@ import { healthRoutes } from './ops/health.ts';
 import { openApiRoutes, registerOpenApi } from './ops/openapi.ts';
 import { homeRoutes } from './ops/home.ts';
 import { installMetrics } from './metrics/routes.ts';
+import { createAuthenticate } from './auth/authenticate.ts';
+import { authRoutes, jwksRoutes } from './auth/routes.ts';
+import { AuthService } from './auth/service.ts';
+import { userRoutes } from './users/routes.ts';
+import cookie from '@fastify/cookie';
 
 export interface BuildOptions {
   /** An open database; when absent one is opened from the config and closed with the app. */
   db?: Db;
   /** Pino options or false; defaults to JSON logs at config.logLevel. */
   logger?: boolean | { level: string };
+  /** Namespace of the throttle counters in Redis (tests isolate themselves with it). */
+  throttleKeyPrefix?: string;
 }
 
 export type App = FastifyInstance;
@@ -33,6 +40,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     config: Config;
+    auth: AuthService;
   }
 }
 
@@ -72,6 +80,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.decorate('db', db);
   app.decorate('config', config);
+  const auth = await AuthService.start(db, config, app.log, {
+    throttleKeyPrefix: options.throttleKeyPrefix,
+  });
+  app.decorate('auth', auth);
+  // Closed in this order: timers and listeners first (they may still write), then the database.
+  app.addHook('onClose', () => auth.close());
   if (!options.db) app.addHook('onClose', () => db.close());
 
   const allowedMethods = createMethodIndex(app);
@@ -81,10 +95,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerOpenApi(app, config);
   // Before any route, so its hook times every route and the 404 handler.
   installMetrics(app, db, config);
+  await app.register(cookie);
 
   await app.register(healthRoutes(db));
   await app.register(openApiRoutes);
   await app.register(homeRoutes);
+
+  const authenticate = createAuthenticate(auth);
+  const deps = { db, config, auth };
+  await app.register(jwksRoutes(deps));
+  await app.register(authRoutes({ ...deps, authenticate }), { prefix: '/api/v1/auth' });
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticate);
+      // Authenticated API routes: every route registered here requires a session.
+      await api.register(userRoutes(deps), { prefix: '/users' });
+    },
+    { prefix: '/api/v1' },
+  );
 
   return app;
 }

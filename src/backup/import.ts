@@ -66,7 +66,7 @@ async function requireEmpty(trx: Kysely<Database>): Promise<void> {
   }
   if (filled.length > 0) {
     throw new BackupError(
-      `the database is not empty (${filled.join(', ')}); import into a new database that no server has used`,
+      `the database is not empty (${filled.join(', ')}); import into a new database that no server has used (a server makes signing keys and secrets when it starts)`,
     );
   }
 }

@@ -8,6 +8,8 @@ import type {
   NoteTagsTable,
   NotesTable,
   RefreshTokensTable,
+  RevokedSessionsTable,
+  ServerSecretsTable,
   SessionsTable,
   SigningKeysTable,
   TodosTable,
@@ -47,12 +49,26 @@ const sessions = {
 } as const satisfies Record<keyof SessionsTable, ColumnKind>;
 
 const refreshTokens = {
-  token_hash: 'text',
+  id: 'text',
+  secret_hash: 'text',
   session_id: 'text',
   user_id: 'text',
   created_at: 'text',
   spent_at: 'nullable text',
 } as const satisfies Record<keyof RefreshTokensTable, ColumnKind>;
+
+const revokedSessions = {
+  session_id: 'text',
+  user_id: 'text',
+  revoked_at: 'text',
+  expires_at: 'text',
+} as const satisfies Record<keyof RevokedSessionsTable, ColumnKind>;
+
+const serverSecrets = {
+  name: 'text',
+  value: 'text',
+  created_at: 'text',
+} as const satisfies Record<keyof ServerSecretsTable, ColumnKind>;
 
 const signingKeys = {
   kid: 'text',
@@ -109,7 +125,9 @@ const events = {
 export const TABLES: readonly TableSpec[] = [
   { name: 'users', key: ['id'], columns: users },
   { name: 'sessions', key: ['id'], columns: sessions },
-  { name: 'refresh_tokens', key: ['token_hash'], columns: refreshTokens },
+  { name: 'refresh_tokens', key: ['id'], columns: refreshTokens },
+  { name: 'revoked_sessions', key: ['session_id'], columns: revokedSessions },
+  { name: 'server_secrets', key: ['name'], columns: serverSecrets },
   { name: 'signing_keys', key: ['kid'], columns: signingKeys },
   { name: 'notes', key: ['id'], columns: notes },
   { name: 'note_tags', key: ['note_id', 'tag'], columns: noteTags },

@@ -29,13 +29,28 @@ export interface SessionsTable {
 }
 
 export interface RefreshTokensTable {
-  /** SHA-256 of the token, base64url; the token itself is never stored. */
-  token_hash: string;
+  id: string;
+  /** SHA-256 of the token's secret part, base64url; the token itself is never stored. */
+  secret_hash: string;
   session_id: string;
   user_id: string;
   created_at: string;
   /** When the token was exchanged; a second use after the grace period is reuse. */
   spent_at: string | null;
+}
+
+export interface RevokedSessionsTable {
+  session_id: string;
+  user_id: string;
+  revoked_at: string;
+  /** After this, no access token of the session can still be valid: the row may go. */
+  expires_at: string;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
 }
 
 export interface SigningKeysTable {
@@ -98,6 +113,8 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
+  revoked_sessions: RevokedSessionsTable;
+  server_secrets: ServerSecretsTable;
   signing_keys: SigningKeysTable;
   notes: NotesTable;
   note_tags: NoteTagsTable;

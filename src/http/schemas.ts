@@ -83,3 +83,9 @@ export const CUSTOM_FORMATS = {
   text: isStorableText,
   email: isEmailAddress,
 } as const;
+
+/** OpenAPI security of authenticated routes: a bearer token, or the session cookies. */
+export const AUTHENTICATED: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
+
+/** The body of a 204 answer, for the OpenAPI document. */
+export const NoContent = Type.Null({ description: 'No content' });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, test } from 'node:test';
+import type { Row } from '../../src/backup/tables.ts';
 import { parseConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -41,7 +42,6 @@ describe('jotter backup', () => {
     const source = openDatabase(parseConfig({ DATA_DIR: dataDir }));
     await migrateToLatest(source);
     await fillSampleData(source, 2);
-    const sample = await dumpTables(source);
     await source.close();
 
     const server = await startServerProcess({ DATA_DIR: dataDir });
@@ -86,19 +86,26 @@ describe('jotter backup', () => {
       .all();
     assert.deepEqual(uneven, []);
 
-    // The sample rows are in the copy exactly; it opens as a Jotter database.
-    const restored = openDatabase(parseConfig({ DATA_DIR: join(dir.path, 'restored') }));
-    await restored.close();
-    copyFileSync(file, join(dir.path, 'restored', 'jotter.db'));
-    const reopened = openDatabase(parseConfig({ DATA_DIR: join(dir.path, 'restored') }));
-    t.after(() => reopened.close());
-    const restoredRows = await dumpTables(reopened);
-    for (const [table, rows] of Object.entries(sample)) {
-      const withoutWriters = restoredRows[table]!.filter(
-        (row) => !String(row.id ?? '').startsWith('writer-'),
+    // Apart from the writer's rows, the copy holds exactly what the live database holds, and it
+    // opens as a Jotter database.
+    const restoredDir = join(dir.path, 'restored');
+    mkdirSync(restoredDir);
+    copyFileSync(file, join(restoredDir, 'jotter.db'));
+    const restored = openDatabase(parseConfig({ DATA_DIR: restoredDir }));
+    t.after(() => restored.close());
+    const live = openDatabase(parseConfig({ DATA_DIR: dataDir }));
+    t.after(() => live.close());
+    const withoutWriters = (dump: Record<string, Row[]>) =>
+      Object.fromEntries(
+        Object.entries(dump).map(([table, rows]) => [
+          table,
+          rows.filter((row) => !String(row.id ?? row.user_id).startsWith('writer-')),
+        ]),
       );
-      assert.deepEqual(withoutWriters, rows, table);
-    }
+    const copied = withoutWriters(await dumpTables(restored));
+    assert.deepEqual(copied, withoutWriters(await dumpTables(live)));
+    assert.equal(copied.users!.length, 2);
+    assert.equal(copied.notes!.length, 6);
 
     const again = runJotter(['backup', file], { DATA_DIR: dataDir });
     assert.equal(again.status, 2);

@@ -37,7 +37,10 @@ describe('jotter export and import', () => {
       const first = join(dir.path, 'first.jsonl');
       const exported = runJotter(['export', first], source.env);
       assert.equal(exported.status, 0, exported.stderr);
-      assert.match(exported.stdout, /users 3, sessions 6, refresh_tokens 12, signing_keys 2/);
+      assert.match(
+        exported.stdout,
+        /users 3, sessions 6, refresh_tokens 12, revoked_sessions 3, server_secrets 2, signing_keys 2/,
+      );
       assert.equal(statSync(first).mode & 0o777, 0o600);
 
       const middle = await freshDatabase(t, postgres!, false);

@@ -3,6 +3,7 @@
 // Written straight through Kysely (the rows, not the API, are what export and import move).
 // Also: running the command line, and fresh databases for it.
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { sql } from 'kysely';
 import { TABLES, type Row } from '../../src/backup/tables.ts';
@@ -14,8 +15,26 @@ import { JOTTER_BIN } from '../helpers/server.ts';
 
 const AWKWARD = 'quote " backslash \\ tab \t newline \n emoji 🦊 rtl שלום nbsp \u00a0 end';
 
+/** Times from 2098 on, so no housekeeping of a server started on the data removes anything. */
 function at(minutes: number): string {
-  return new Date(Date.UTC(2025, 0, 1, 12, minutes)).toISOString();
+  return new Date(Date.UTC(2098, 0, 1, 12, minutes)).toISOString();
+}
+
+function signingKey(kid: string, createdAt: string, retiredAt: string | null) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    kid,
+    alg: 'EdDSA',
+    public_jwk: JSON.stringify({
+      ...publicKey.export({ format: 'jwk' }),
+      kid,
+      alg: 'EdDSA',
+      use: 'sig',
+    }),
+    private_key: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    created_at: createdAt,
+    retired_at: retiredAt,
+  };
 }
 
 function id(n: number): string {
@@ -24,26 +43,16 @@ function id(n: number): string {
 
 export async function fillSampleData(db: Db, users = 3): Promise<void> {
   const k = db.kysely;
+  // Real Ed25519 keys (a server started on this data loads them); one retired, one signing.
   await k
     .insertInto('signing_keys')
+    .values([signingKey('key-1', at(0), at(1)), signingKey('key-2', at(1), null)])
+    .execute();
+  await k
+    .insertInto('server_secrets')
     .values([
-      {
-        kid: 'key-1',
-        alg: 'EdDSA',
-        public_jwk: '{"kty":"OKP","crv":"Ed25519","x":"abc"}',
-        private_key:
-          '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n-----END PRIVATE KEY-----\n',
-        created_at: at(0),
-        retired_at: at(1),
-      },
-      {
-        kid: 'key-2',
-        alg: 'EdDSA',
-        public_jwk: '{"kty":"OKP","crv":"Ed25519","x":"def"}',
-        private_key: 'enc:v1:c2VjcmV0',
-        created_at: at(1),
-        retired_at: null,
-      },
+      { name: 'csrf', value: 'c2VjcmV0LWNzcmY', created_at: at(0) },
+      { name: 'cursor', value: 'c2VjcmV0LWN1cnNvcg', created_at: at(0) },
     ])
     .execute();
   let n = 100;
@@ -78,18 +87,31 @@ export async function fillSampleData(db: Db, users = 3): Promise<void> {
           revoked_at: s === 1 ? at(30) : null,
         })
         .execute();
+      if (s === 1) {
+        await k
+          .insertInto('revoked_sessions')
+          .values({
+            session_id: sessionId,
+            user_id: userId,
+            revoked_at: at(30),
+            expires_at: at(45),
+          })
+          .execute();
+      }
       await k
         .insertInto('refresh_tokens')
         .values([
           {
-            token_hash: `hash-${sessionId}-a`,
+            id: `token-${sessionId}-a`,
+            secret_hash: `hash-${sessionId}-a`,
             session_id: sessionId,
             user_id: userId,
             created_at: at(10),
             spent_at: at(11),
           },
           {
-            token_hash: `hash-${sessionId}-b`,
+            id: `token-${sessionId}-b`,
+            secret_hash: `hash-${sessionId}-b`,
             session_id: sessionId,
             user_id: userId,
             created_at: at(11),

@@ -11,6 +11,8 @@ const TABLES = [
   'note_tags',
   'notes',
   'refresh_tokens',
+  'revoked_sessions',
+  'server_secrets',
   'sessions',
   'signing_keys',
   'todos',

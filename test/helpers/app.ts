@@ -1,5 +1,6 @@
 // buildTestApp(t, engine): the real application on a fresh, migrated database of the given
 // engine, closed and dropped when the test ends.
+import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { buildApp, type App } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
@@ -33,7 +34,11 @@ export async function buildTestApp(
   const config = testConfig({ ...database.env, ...options.env });
   const db = openDatabase(config);
   await migrateToLatest(db);
-  const app = await buildApp(config, { db, logger: false });
+  const app = await buildApp(config, {
+    db,
+    logger: false,
+    throttleKeyPrefix: `test-${randomBytes(6).toString('hex')}`,
+  });
   await options.beforeReady?.(app);
   await app.ready();
   t.after(async () => {
@@ -45,9 +50,13 @@ export async function buildTestApp(
 }
 
 /** Builds a second instance on the same database (for cross-instance tests). */
-export async function buildPeerApp(t: TestContext, config: Config): Promise<TestApp> {
+export async function buildPeerApp(
+  t: TestContext,
+  config: Config,
+  throttleKeyPrefix?: string,
+): Promise<TestApp> {
   const db = openDatabase(config);
-  const app = await buildApp(config, { db, logger: false });
+  const app = await buildApp(config, { db, logger: false, throttleKeyPrefix });
   await app.ready();
   t.after(async () => {
     await app.close();

@@ -48,9 +48,12 @@ export async function up(db: Kysely<any>, _engine: Engine): Promise<void> {
     .execute();
   await db.schema.createIndex('sessions_expires_idx').on('sessions').column('expires_at').execute();
 
+  // A refresh token is `<id>.<secret>`: the row is found by id, then the secret's SHA-256 is
+  // compared in constant time. The token itself is never stored.
   await db.schema
     .createTable('refresh_tokens')
-    .addColumn('token_hash', 'text', (col) => col.primaryKey())
+    .addColumn('id', 'text', (col) => col.primaryKey())
+    .addColumn('secret_hash', 'text', (col) => col.notNull())
     .addColumn('session_id', 'text', (col) =>
       col.notNull().references('sessions.id').onDelete('cascade'),
     )
@@ -62,6 +65,31 @@ export async function up(db: Kysely<any>, _engine: Engine): Promise<void> {
     .createIndex('refresh_tokens_session_idx')
     .on('refresh_tokens')
     .column('session_id')
+    .execute();
+
+  // Revoked sessions, kept until every access token they could have issued has expired. They
+  // outlive the session rows (a deleted account's sessions are gone), so an instance that starts
+  // later still refuses those tokens.
+  await db.schema
+    .createTable('revoked_sessions')
+    .addColumn('session_id', 'text', (col) => col.primaryKey())
+    .addColumn('user_id', 'text', (col) => col.notNull())
+    .addColumn('revoked_at', 'text', (col) => col.notNull())
+    .addColumn('expires_at', 'text', (col) => col.notNull())
+    .execute();
+  await db.schema
+    .createIndex('revoked_sessions_revoked_idx')
+    .on('revoked_sessions')
+    .column('revoked_at')
+    .execute();
+
+  // Per-installation secrets (CSRF token keys, cursor keys), made once and shared by every
+  // instance on the database.
+  await db.schema
+    .createTable('server_secrets')
+    .addColumn('name', 'text', (col) => col.primaryKey())
+    .addColumn('value', 'text', (col) => col.notNull())
+    .addColumn('created_at', 'text', (col) => col.notNull())
     .execute();
 
   await db.schema
@@ -77,7 +105,8 @@ export async function up(db: Kysely<any>, _engine: Engine): Promise<void> {
   await db.schema
     .createTable('events')
     .addColumn('id', 'text', (col) => col.primaryKey())
-    .addColumn('user_id', 'text', (col) => col.references('users.id').onDelete('cascade'))
+    // No foreign key: the audit trail outlives a deleted account (until retention removes it).
+    .addColumn('user_id', 'text')
     .addColumn('type', 'text', (col) => col.notNull())
     .addColumn('created_at', 'text', (col) => col.notNull())
     .addColumn('ip', 'text', (col) => col.notNull().defaultTo(''))

@@ -1,0 +1,136 @@
+// Queries on sessions and refresh tokens. Every function takes the Kysely instance or the
+// transaction it runs in; none sees HTTP.
+import type { Kysely } from 'kysely';
+import type { Database, SessionRow } from '../db/schema.ts';
+
+type Queryable = Kysely<Database>;
+
+export interface NewSession {
+  id: string;
+  userId: string;
+  userAgent: string;
+  ip: string;
+  expiresAt: string;
+}
+
+export async function insertSession(db: Queryable, session: NewSession): Promise<SessionRow> {
+  const now = new Date().toISOString();
+  const row: SessionRow = {
+    id: session.id,
+    user_id: session.userId,
+    created_at: now,
+    last_used_at: now,
+    expires_at: session.expiresAt,
+    user_agent: session.userAgent,
+    ip: session.ip,
+    revoked_at: null,
+  };
+  await db.insertInto('sessions').values(row).execute();
+  return row;
+}
+
+/** The session if it exists and has not expired. */
+export function findLiveSession(db: Queryable, sessionId: string): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', sessionId)
+    .where('expires_at', '>', new Date().toISOString())
+    .executeTakeFirst();
+}
+
+export function findOwnedLiveSession(
+  db: Queryable,
+  userId: string,
+  sessionId: string,
+): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('id', '=', sessionId)
+    .where('expires_at', '>', new Date().toISOString())
+    .executeTakeFirst();
+}
+
+export function listLiveSessions(db: Queryable, userId: string): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', new Date().toISOString())
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function sessionIdsOfUser(db: Queryable, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute();
+  return rows.map((row) => row.id);
+}
+
+export async function deleteSessions(db: Queryable, sessionIds: string[]): Promise<void> {
+  if (sessionIds.length === 0) return;
+  await db.deleteFrom('sessions').where('id', 'in', sessionIds).execute();
+}
+
+export async function touchSessions(
+  db: Queryable,
+  sessionIds: string[],
+  at: string,
+): Promise<void> {
+  if (sessionIds.length === 0) return;
+  await db
+    .updateTable('sessions')
+    .set({ last_used_at: at })
+    .where('id', 'in', sessionIds)
+    .execute();
+}
+
+export async function deleteExpiredSessions(db: Queryable): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', new Date().toISOString()).execute();
+}
+
+export async function insertRefreshToken(
+  db: Queryable,
+  token: { id: string; secretHash: string; sessionId: string; userId: string },
+): Promise<void> {
+  await db
+    .insertInto('refresh_tokens')
+    .values({
+      id: token.id,
+      secret_hash: token.secretHash,
+      session_id: token.sessionId,
+      user_id: token.userId,
+      created_at: new Date().toISOString(),
+      spent_at: null,
+    })
+    .execute();
+}
+
+export function findRefreshToken(db: Queryable, id: string) {
+  return db
+    .selectFrom('refresh_tokens')
+    .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
+    .select([
+      'refresh_tokens.id',
+      'refresh_tokens.secret_hash',
+      'refresh_tokens.spent_at',
+      'refresh_tokens.session_id',
+      'refresh_tokens.user_id',
+      'sessions.expires_at',
+    ])
+    .where('refresh_tokens.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Marks the token spent if nobody spent it before; true when this call spent it. */
+export async function spendRefreshToken(db: Queryable, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('refresh_tokens')
+    .set({ spent_at: at })
+    .where('id', '=', id)
+    .where('spent_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
