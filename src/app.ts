@@ -19,6 +19,9 @@ import { createAuthenticate } from './auth/authenticate.ts';
 import { authRoutes, jwksRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
 import { userRoutes } from './users/routes.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { ownEventRoutes } from './events/routes.ts';
+import { startEventRetention } from './events/retention.ts';
 import cookie from '@fastify/cookie';
 
 export interface BuildOptions {
@@ -84,7 +87,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     throttleKeyPrefix: options.throttleKeyPrefix,
   });
   app.decorate('auth', auth);
+  // Old security events are purged while the app runs (EVENT_RETENTION_DAYS).
+  let stopRetention: (() => void) | undefined;
+  app.addHook('onReady', async () => {
+    stopRetention = startEventRetention(db, config.eventRetentionDays, app.log);
+  });
   // Closed in this order: timers and listeners first (they may still write), then the database.
+  app.addHook('onClose', async () => stopRetention?.());
   app.addHook('onClose', () => auth.close());
   if (!options.db) app.addHook('onClose', () => db.close());
 
@@ -110,6 +119,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       api.addHook('onRequest', authenticate);
       // Authenticated API routes: every route registered here requires a session.
       await api.register(userRoutes(deps), { prefix: '/users' });
+      await api.register(ownEventRoutes(db));
+      await api.register(adminRoutes(deps), { prefix: '/admin' });
     },
     { prefix: '/api/v1' },
   );

@@ -28,6 +28,8 @@ export interface Config {
   redisUrl: string | undefined;
   keyEncryptionSecret: string | undefined;
   metricsToken: string | undefined;
+  /** Security events older than this many days are deleted. */
+  eventRetentionDays: number;
   logLevel: LogLevel;
 }
 
@@ -146,6 +148,7 @@ export function parseConfig(env: Env): Config {
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     keyEncryptionSecret: readSecret(env, 'KEY_ENCRYPTION_SECRET', 16),
     metricsToken: readSecret(env, 'METRICS_TOKEN', 16),
+    eventRetentionDays: readInteger(env, 'EVENT_RETENTION_DAYS', 90, 1, 36_500),
     logLevel,
   };
 }

@@ -37,6 +37,9 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
 
+/** An error answer in a route's `response` map (documents it; problems render as always). */
+export const ProblemRef = Type.Ref('Problem');
+
 // Query parameters arrive as strings and are parsed by pattern, never coerced: `05`, `1e2` and
 // `+5` are not numbers here.
 export const LimitQuery = Type.String({

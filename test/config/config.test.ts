@@ -27,6 +27,8 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.redisUrl, undefined);
     assert.equal(config.logLevel, 'info');
+    assert.equal(config.eventRetentionDays, 90);
+    assert.equal(parseConfig({ EVENT_RETENTION_DAYS: '7' }).eventRetentionDays, 7);
   });
 
   test('values are parsed and typed', () => {
@@ -66,6 +68,10 @@ describe('configuration', () => {
     ['REDIS_URL', 'http://localhost'],
     ['LOG_LEVEL', 'loud'],
     ['KEY_ENCRYPTION_SECRET', 'short'],
+    ['METRICS_TOKEN', 'short'],
+    ['EVENT_RETENTION_DAYS', '0'],
+    ['EVENT_RETENTION_DAYS', '30d'],
+    ['EVENT_RETENTION_DAYS', '100000'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused, naming the variable`, () => {
