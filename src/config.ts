@@ -2,6 +2,7 @@
 // and a `.env` file, validated, and handed down as one typed object. Nothing else in the program
 // reads `process.env`. A bad value stops start-up with one line that names the variable.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
@@ -31,6 +32,8 @@ export interface Config {
   /** Security events older than this many days are deleted. */
   eventRetentionDays: number;
   logLevel: LogLevel;
+  /** Server processes on this machine (node:cluster); 1 runs the server in this process. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +100,16 @@ function readTrustProxy(env: Env): false | number {
   return hops === 0 ? false : hops;
 }
 
+function readWorkers(env: Env): number {
+  const raw = env.WORKERS;
+  if (raw === undefined || raw === '') return 1;
+  if (raw === 'auto') return availableParallelism();
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64) {
+    fail('WORKERS', `must be auto or a number of processes (1..64), got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
 function readOrigins(env: Env): string[] {
   const raw = env.CORS_ORIGINS;
   if (raw === undefined || raw.trim() === '') return [];
@@ -150,6 +163,7 @@ export function parseConfig(env: Env): Config {
     metricsToken: readSecret(env, 'METRICS_TOKEN', 16),
     eventRetentionDays: readInteger(env, 'EVENT_RETENTION_DAYS', 90, 1, 36_500),
     logLevel,
+    workers: readWorkers(env),
   };
 }
 

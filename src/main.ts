@@ -1,22 +1,30 @@
-// The `jotter` command line: serve, migrate, backup, export and import (and, with the auth work,
-// users and keys).
+// The `jotter` command line: serve, migrate, users, keys, backup, export and import.
 // Configuration problems and other expected failures print one line and exit with code 2.
 import { parseArgs } from 'node:util';
 import { backupCommand, exportCommand, importCommand } from './backup/commands.ts';
 import { BackupError } from './backup/format.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase } from './db/connect.ts';
+import { openDatabase, type Db } from './db/connect.ts';
 import { MigrationError, migrateToLatest } from './db/migrate.ts';
-import { closeOnSignals, startServer, StartupError } from './serve.ts';
+import { serve, StartupError } from './serve.ts';
+import { addSigningKey } from './auth/keys.ts';
+import { KeyDecryptionError } from './auth/key-encryption.ts';
+import { createUserAccount, UserInputError } from './users/create-user.ts';
+import { text } from 'node:stream/consumers';
 
 const USAGE = `Usage: jotter <command>
 
 Commands:
-  serve        apply database migrations, then serve (npm start)
-  migrate      apply database migrations and exit
-  backup FILE  copy the embedded database to FILE while the server runs
-  export FILE  write every row of the database to FILE (JSON lines; gzip if FILE ends in .gz)
-  import FILE  load an export into a new, empty database (either engine)
+  serve                      apply database migrations, then serve (npm start)
+  migrate                    apply database migrations and exit
+  users create --email E [--role user|admin] [--name N] [--password P]
+                             create an account; without --password it is read from standard input
+  keys rotate                add a signing key and sign with it; old keys stay published until
+                             their tokens expire
+  backup FILE                copy the embedded database to FILE while the server runs
+  export FILE                write every row of the database to FILE (JSON lines; gzip if FILE
+                             ends in .gz)
+  import FILE                load an export into a new, empty database (either engine)
 
 Configuration comes from the environment and a .env file; see README.md.`;
 
@@ -39,6 +47,60 @@ async function migrateCommand(config: Config): Promise<void> {
   }
 }
 
+async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function usersCommand(config: Config, argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string', default: 'user' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  if (positionals[1] !== 'create')
+    throw new UsageError(
+      `unknown users command ${JSON.stringify(positionals[1] ?? '')}\n\n${USAGE}`,
+    );
+  if (!values.email) throw new UsageError('users create needs --email');
+  const role = values.role;
+  if (role !== 'user' && role !== 'admin') throw new UsageError('--role must be user or admin');
+  // From standard input the password is the first line, so `echo pw | jotter users create` works.
+  const password = values.password ?? (await text(process.stdin)).split(/\r?\n/)[0] ?? '';
+  const user = await withDatabase(config, (db) =>
+    createUserAccount(db, { email: values.email!, password, role, name: values.name }),
+  );
+  console.log(`Created ${user.role} ${user.email} (${user.id}).`);
+}
+
+async function keysCommand(config: Config, argv: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals[1] !== 'rotate')
+    throw new UsageError(
+      `unknown keys command ${JSON.stringify(positionals[1] ?? '')}\n\n${USAGE}`,
+    );
+  const kid = await withDatabase(config, (db) =>
+    addSigningKey(
+      db,
+      { accessTokenTtl: config.accessTokenTtl, keyEncryptionSecret: config.keyEncryptionSecret },
+      { onlyIfNone: false },
+    ),
+  );
+  console.log(
+    `New signing key ${kid}; running servers sign with it within a minute. Older keys stay published until their tokens expire.`,
+  );
+}
+
 /** The one FILE argument of backup, export and import. */
 function fileArgument(command: string, rest: string[]): string {
   if (rest.length !== 1 || rest[0] === '') {
@@ -57,10 +119,13 @@ export async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'serve':
-      closeOnSignals(await startServer(config));
-      return;
+      return serve(config);
     case 'migrate':
       return migrateCommand(config);
+    case 'users':
+      return usersCommand(config, argv);
+    case 'keys':
+      return keysCommand(config, argv);
     case 'backup':
       return backupCommand(config, fileArgument(command, rest));
     case 'export':
@@ -79,6 +144,11 @@ function isExpected(error: unknown): error is Error {
     error instanceof StartupError ||
     error instanceof MigrationError ||
     error instanceof BackupError ||
+    error instanceof UserInputError ||
+    error instanceof KeyDecryptionError ||
+    (error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')) ||
     (error instanceof Error &&
       'code' in error &&
       ['EADDRINUSE', 'EACCES', 'ECONNREFUSED', 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENOSPC'].includes(

@@ -4,7 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import cluster from 'node:cluster';
 import { buildApp, type App } from './app.ts';
+import { reportListening, runPrimary } from './cluster/primary.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -34,11 +36,26 @@ export function lockDataDir(dataDir: string): DatabaseSync {
   return lock;
 }
 
-export async function startServer(config: Config): Promise<App> {
-  const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir);
+/** `jotter serve`: one process, or a cluster primary with WORKERS processes. */
+export async function serve(config: Config): Promise<void> {
+  if (cluster.isWorker) {
+    closeOnSignals(await startServer(config, { isWorker: true }));
+  } else if (config.workers > 1) {
+    await runPrimary(config);
+  } else {
+    closeOnSignals(await startServer(config));
+  }
+}
+
+/**
+ * Migrates and serves. A cluster worker skips the lock and the migrations: its primary holds the
+ * one and has run the others.
+ */
+export async function startServer(config: Config, { isWorker = false } = {}): Promise<App> {
+  const lock = config.databaseUrl || isWorker ? undefined : lockDataDir(config.dataDir);
   const db = openDatabase(config);
   try {
-    await migrateToLatest(db);
+    if (!isWorker) await migrateToLatest(db);
   } catch (error) {
     await db.close();
     lock?.close();
@@ -50,7 +67,12 @@ export async function startServer(config: Config): Promise<App> {
     lock?.close();
   });
   const address = await app.listen({ port: config.port, host: config.host });
-  app.log.info({ url: address, engine: db.engine }, `Jotter listening on ${address}`);
+  if (isWorker) {
+    app.log.info({ url: address, engine: db.engine }, 'worker listening');
+    reportListening(address);
+  } else {
+    app.log.info({ url: address, engine: db.engine }, `Jotter listening on ${address}`);
+  }
   return app;
 }
 

@@ -1,8 +1,8 @@
 // Instant revocation without a database read per request. Each instance keeps the ids of revoked
 // sessions in memory until every access token of those sessions has expired. A revocation is
-// written to `revoked_sessions` (so an instance that starts later knows it too) and, on
-// PostgreSQL, announced with NOTIFY in the same transaction: other instances hear it at commit,
-// within milliseconds. If the listening connection drops, the instance reconnects and reloads
+// written to `revoked_sessions` (so an instance that starts later knows it too), announced to the
+// other workers of this machine through the cluster primary, and, on PostgreSQL, announced with
+// NOTIFY in the same transaction: other instances hear it at commit, within milliseconds. If the listening connection drops, the instance reconnects and reloads
 // the table, so nothing announced while it was away is missed.
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
+import { announceRevocations, onRevocations } from '../cluster/messages.ts';
 
 export const REVOCATION_CHANNEL = 'jotter_revocations';
 /** Clock skew allowed between instances before a revocation is forgotten. */
@@ -28,6 +29,7 @@ export class RevocationList {
   #listener: pg.Client | undefined;
   #closed = false;
   #reconnectTimer: NodeJS.Timeout | undefined;
+  #stopHearingWorkers: () => void = () => {};
 
   constructor(db: Db, accessTokenTtl: number, log: FastifyBaseLogger) {
     this.#db = db;
@@ -45,6 +47,9 @@ export class RevocationList {
 
   /** Loads what is revoked now and, on PostgreSQL, starts listening for what comes next. */
   async start(): Promise<void> {
+    this.#stopHearingWorkers = onRevocations((sessions) => {
+      for (const [sessionId, until] of sessions) this.#revoked.set(sessionId, until);
+    });
     await this.#reload();
     if (this.#db.engine === 'postgres') await this.#listen();
   }
@@ -122,6 +127,7 @@ export class RevocationList {
     const revokedAt = new Date(now).toISOString();
     const expiresAt = new Date(until).toISOString();
     for (const session of sessions) this.#revoked.set(session.sessionId, until);
+    announceRevocations(sessions.map((session) => [session.sessionId, until]));
     await trx
       .insertInto('revoked_sessions')
       .values(
@@ -156,6 +162,7 @@ export class RevocationList {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stopHearingWorkers();
     clearTimeout(this.#reconnectTimer);
     const listener = this.#listener;
     this.#listener = undefined;

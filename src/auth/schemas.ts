@@ -19,7 +19,8 @@ export const RegisterBody = Strict({
 });
 
 export const LoginBody = Strict({
-  email: Type.String({ maxLength: 254 }),
+  // Any text: a malformed address simply matches no account (401), like a wrong one.
+  email: Text({ maxLength: 254 }),
   password: PasswordSchema,
   mode: Type.Optional(Mode),
 });

@@ -80,6 +80,7 @@ export class AuthService {
     const service = new AuthService(db, config, log, { keys, csrf, throttles });
     await service.revocation.start();
     await prepareDummyHash();
+    await service.housekeeping();
     service.#every(TOUCH_FLUSH_MS, () => service.#flushTouches());
     service.#every(KEY_RELOAD_MS, () => keys.reload());
     service.#every(HOUSEKEEPING_MS, () => service.housekeeping());

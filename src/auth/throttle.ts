@@ -3,7 +3,9 @@
 // address) *before* the password is checked, so concurrent guesses cannot slip past the limit; a
 // success resets the count. Registration and refresh are limited per client address.
 import { Redis } from 'ioredis';
+import cluster from 'node:cluster';
 import {
+  RateLimiterCluster,
   RateLimiterMemory,
   RateLimiterRedis,
   RateLimiterRes,
@@ -61,6 +63,9 @@ export function createThrottles(config: Config, options: ThrottleOptions = {}): 
 
   function limiter(name: string, points: number, duration: number): RateLimiterAbstract {
     const keyPrefix = `${prefix}:${name}`;
+    // Workers of one machine count in their cluster primary, so the limit holds across them.
+    if (!redis && cluster.isWorker)
+      return new RateLimiterCluster({ keyPrefix, points, duration, timeoutMs: 3000 });
     if (!redis) return new RateLimiterMemory({ keyPrefix, points, duration });
     return new RateLimiterRedis({
       storeClient: redis,

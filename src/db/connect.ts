@@ -3,7 +3,8 @@
 // typed by `Database`; the few places where the engines differ ask `db.engine`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { CurrentSchemaPostgresDialect } from './postgres-introspector.ts';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Database } from './schema.ts';
@@ -66,7 +67,7 @@ function openPostgres(url: string): Db {
   // An idle client that loses its server emits 'error' on the pool; without a listener that
   // would crash the process. The pool discards the client and readiness reports the outage.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   return {
     kysely,
     engine: 'postgres',

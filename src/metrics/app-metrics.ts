@@ -64,6 +64,7 @@ function databaseGauges(registry: Registry, db: Db): void {
     name: 'jotter_database_up',
     help: '1 when the scrape could query the database, else 0',
     registers: [registry],
+    aggregator: 'min',
     async collect() {
       this.set((await liveSessions()) === undefined ? 0 : 1);
     },
@@ -72,6 +73,8 @@ function databaseGauges(registry: Registry, db: Db): void {
     name: 'jotter_active_sessions',
     help: 'Sessions neither revoked nor expired (keeps its last value while the database does not answer)',
     registers: [registry],
+    // Every worker of a cluster counts the same table.
+    aggregator: 'max',
     async collect() {
       const count = await liveSessions();
       if (count !== undefined) this.set(count);
@@ -82,6 +85,7 @@ function databaseGauges(registry: Registry, db: Db): void {
     help: 'The database engine in use',
     labelNames: ['engine'],
     registers: [registry],
+    aggregator: 'first',
   }).set({ engine: db.engine }, 1);
 
   const { pool } = db;

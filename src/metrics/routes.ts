@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError } from '../http/errors.ts';
 import { createAppMetrics } from './app-metrics.ts';
+import { joinClusterMetrics } from './cluster.ts';
 import { processMetricsRegistry } from './process-metrics.ts';
 
 function digest(value: string): Buffer {
@@ -29,6 +30,8 @@ export function installMetrics(app: FastifyInstance, db: Db, config: Config): vo
   const metrics = createAppMetrics(db);
   const processRegistry = processMetricsRegistry();
   const expectedToken = config.metricsToken === undefined ? undefined : digest(config.metricsToken);
+  // With WORKERS > 1, every worker answers with the whole cluster's figures.
+  const clusterMetrics = joinClusterMetrics([processRegistry, metrics.registry]);
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(
@@ -44,7 +47,16 @@ export function installMetrics(app: FastifyInstance, db: Db, config: Config): vo
     if (expectedToken !== undefined && !hasToken(request, expectedToken)) {
       throw new AppError('unauthenticated', 'Send the metrics token as a bearer token.');
     }
-    const text = (await processRegistry.metrics()) + (await metrics.registry.metrics());
+    let text: string;
+    try {
+      text = clusterMetrics
+        ? await clusterMetrics()
+        : (await processRegistry.metrics()) + (await metrics.registry.metrics());
+    } catch (error) {
+      throw new AppError('service_unavailable', 'The metrics could not be collected.', {
+        cause: error,
+      });
+    }
     return reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(text);
   });
 }

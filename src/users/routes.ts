@@ -19,6 +19,7 @@ import {
   updateUserProfile,
 } from './repo.ts';
 import { toUser, UserSchema } from './schemas.ts';
+import type { UserRow } from '../db/schema.ts';
 
 const tags = ['Users'];
 
@@ -85,7 +86,7 @@ export function userRoutes(deps: AuthDeps): FastifyPluginAsyncTypebox {
             errors: [{ field: '/email', message: 'is already registered' }],
           });
         }
-        let after;
+        let after: UserRow | undefined;
         try {
           after = await updateUserProfile(db.kysely, userId, {
             name,
@@ -105,6 +106,7 @@ export function userRoutes(deps: AuthDeps): FastifyPluginAsyncTypebox {
             detail: { from: before.email, to: email },
           });
         }
+        if (!after) throw new AppError('not_found', 'This account no longer exists.');
         return toUser(after);
       },
     });

@@ -29,6 +29,8 @@ describe('configuration', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.eventRetentionDays, 90);
     assert.equal(parseConfig({ EVENT_RETENTION_DAYS: '7' }).eventRetentionDays, 7);
+    assert.equal(config.workers, 1);
+    assert.ok(parseConfig({ WORKERS: 'auto' }).workers >= 1);
   });
 
   test('values are parsed and typed', () => {
@@ -72,6 +74,8 @@ describe('configuration', () => {
     ['EVENT_RETENTION_DAYS', '0'],
     ['EVENT_RETENTION_DAYS', '30d'],
     ['EVENT_RETENTION_DAYS', '100000'],
+    ['WORKERS', '0'],
+    ['WORKERS', 'many'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused, naming the variable`, () => {

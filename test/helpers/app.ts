@@ -12,6 +12,8 @@ export interface TestApp {
   app: App;
   db: Db;
   config: Config;
+  /** The namespace of this app's throttle counters (a peer app shares them by using it too). */
+  throttleKeyPrefix?: string;
 }
 
 export interface TestAppOptions {
@@ -34,11 +36,8 @@ export async function buildTestApp(
   const config = testConfig({ ...database.env, ...options.env });
   const db = openDatabase(config);
   await migrateToLatest(db);
-  const app = await buildApp(config, {
-    db,
-    logger: false,
-    throttleKeyPrefix: `test-${randomBytes(6).toString('hex')}`,
-  });
+  const throttleKeyPrefix = `test-${randomBytes(6).toString('hex')}`;
+  const app = await buildApp(config, { db, logger: false, throttleKeyPrefix });
   await options.beforeReady?.(app);
   await app.ready();
   t.after(async () => {
@@ -46,7 +45,7 @@ export async function buildTestApp(
     await db.close();
     await database.drop();
   });
-  return { app, db, config };
+  return { app, db, config, throttleKeyPrefix };
 }
 
 /** Builds a second instance on the same database (for cross-instance tests). */

@@ -1,0 +1,87 @@
+// WORKERS=2: two server processes on one port. A revocation in one worker reaches the other at
+// once, and login throttling counts across both.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createTestDatabase, testEngines } from '../helpers/databases.ts';
+import { startServerProcess } from '../helpers/server.ts';
+
+async function call(
+  url: string,
+  path: string,
+  init: { method?: string; body?: unknown; token?: string } = {},
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url + path, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      // A new connection per request, so the primary spreads requests over the workers.
+      connection: 'close',
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+for (const engine of await testEngines()) {
+  describe(`WORKERS=2 (${engine.name})`, () => {
+    test('revocation reaches every worker and throttling counts across them', async (t) => {
+      const database = await createTestDatabase(engine);
+      t.after(() => database.drop());
+      const server = await startServerProcess({
+        ...database.env,
+        WORKERS: '2',
+        LOGIN_MAX_FAILURES: '3',
+      });
+      t.after(() => server.stop('SIGKILL'));
+      const email = `workers-${Date.now()}@example.com`;
+      const password = 'correct horse battery staple';
+      const registered = await call(server.url, '/api/v1/auth/register', {
+        method: 'POST',
+        body: { email, password },
+      });
+      assert.equal(registered.status, 201);
+      const token = (registered.body as { access_token: string }).access_token;
+
+      for (let i = 0; i < 8; i++)
+        assert.equal((await call(server.url, '/api/v1/users/me', { token })).status, 200);
+      const servedBy = new Set(
+        [...server.output().matchAll(/"pid":(\d+)[^\n]*"request completed"/g)].map(
+          (match) => match[1],
+        ),
+      );
+      assert.equal(servedBy.size, 2, 'both workers answered');
+
+      assert.equal(
+        (await call(server.url, '/api/v1/auth/logout', { method: 'POST', token })).status,
+        204,
+      );
+      for (let i = 0; i < 8; i++)
+        assert.equal((await call(server.url, '/api/v1/users/me', { token })).status, 401);
+
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++)
+        statuses.push(
+          (
+            await call(server.url, '/api/v1/auth/login', {
+              method: 'POST',
+              body: { email, password: 'wrong password!' },
+            })
+          ).status,
+        );
+      assert.deepEqual(statuses, [401, 401, 401, 429, 429, 429]);
+      assert.equal(
+        (
+          await call(server.url, '/api/v1/auth/login', {
+            method: 'POST',
+            body: { email, password },
+          })
+        ).status,
+        429,
+      );
+
+      assert.equal(await server.stop('SIGTERM'), 0);
+    });
+  });
+}
