@@ -61,7 +61,6 @@ try {
           userId: user.id,
           sessionId: session.id,
           role: 'user',
-          sessionExpiresAt: session.expires_at,
         })
       ).token,
     );

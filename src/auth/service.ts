@@ -128,7 +128,6 @@ export class AuthService {
       userId: user.id,
       sessionId: session.id,
       role: user.role,
-      sessionExpiresAt: expiresAt,
     });
     this.#lastTouched.set(session.id, Date.now());
     return {
@@ -211,7 +210,6 @@ export class AuthService {
       userId: user.id,
       sessionId: row.session_id,
       role: user.role,
-      sessionExpiresAt: row.expires_at,
     });
     this.touch(row.session_id);
     publishRefreshOutcome(outcome);

@@ -53,16 +53,14 @@ export class TokenService {
     this.#options = options;
   }
 
-  /** Signs a token for the session; it never outlives the session itself. */
+  /** Signs a token for the session: `exp` is `iat + ACCESS_TOKEN_TTL`, as API.md fixes it. */
   async issue(subject: {
     userId: string;
     sessionId: string;
     role: Role;
-    sessionExpiresAt: string;
   }): Promise<IssuedAccessToken> {
     const now = Math.floor(Date.now() / 1000);
-    const sessionEnd = Math.floor(Date.parse(subject.sessionExpiresAt) / 1000);
-    const expiresAt = Math.max(now + 1, Math.min(now + this.#options.accessTokenTtl, sessionEnd));
+    const expiresAt = now + this.#options.accessTokenTtl;
     const key = this.#keys.signingKey;
     const token = await new SignJWT({ sid: subject.sessionId, role: subject.role })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })

@@ -11,7 +11,7 @@ import {
   exportJWK,
   jwtVerify,
 } from 'jose';
-import { buildTestApp } from '../helpers/app.ts';
+import { buildPeerApp, buildTestApp } from '../helpers/app.ts';
 import { loginWithCookies, signUp } from '../helpers/auth.ts';
 import { testEngines } from '../helpers/databases.ts';
 import { assertProblem } from '../helpers/problems.ts';
@@ -121,17 +121,55 @@ for (const engine of await testEngines()) {
       }
     });
 
-    test('wrong issuer or audience is invalid_token even when correctly signed', async (t) => {
-      const { app } = await buildTestApp(t, engine);
-      const other = await buildTestApp(t, engine, {
-        env: { PUBLIC_URL: 'https://other.example.com' },
-      });
+    test('a correctly signed token from another issuer is invalid_token', async (t) => {
+      const { app, config } = await buildTestApp(t, engine);
+      // Same database, so the same signing keys, but another PUBLIC_URL.
+      const other = await buildPeerApp(t, { ...config, publicUrl: 'https://other.example.com' });
       const user = await signUp(other.app);
-      // The other instance has its own database and keys: unknown kid.
+      assert.equal(
+        (await other.app.inject({ url: '/api/v1/users/me', headers: user.headers })).statusCode,
+        200,
+      );
       assertProblem(
         await app.inject({ url: '/api/v1/users/me', headers: user.headers }),
         401,
         'invalid_token',
+      );
+    });
+
+    test('correctly signed tokens with another audience or without sid are invalid_token', async (t) => {
+      const { app } = await buildTestApp(t, engine);
+      const user = await signUp(app);
+      const claims = decodeJwt(user.accessToken);
+      const key = app.auth.keys.signingKey;
+      const sign = (body: Record<string, unknown>): Promise<string> =>
+        new SignJWT(body).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).sign(key.privateKey);
+      const { sid: _sid, ...withoutSid } = claims;
+      for (const body of [
+        { ...claims, aud: 'another-service' },
+        withoutSid,
+        { ...claims, role: 'root' },
+        { ...claims, sub: 42 },
+      ]) {
+        const token = await sign(body);
+        assertProblem(
+          await app.inject({
+            url: '/api/v1/users/me',
+            headers: { authorization: `Bearer ${token}` },
+          }),
+          401,
+          'invalid_token',
+        );
+      }
+      // The same key and claims are accepted: the refusals above come from the claims alone.
+      assert.equal(
+        (
+          await app.inject({
+            url: '/api/v1/users/me',
+            headers: { authorization: `Bearer ${await sign(claims)}` },
+          })
+        ).statusCode,
+        200,
       );
     });
 
