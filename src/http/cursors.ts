@@ -66,7 +66,7 @@ function createCodec(key: Buffer): CursorCodec {
         !position.every((value) => typeof value === 'string')
       )
         throw invalidCursor();
-      return position as string[];
+      return position;
     },
   };
 }
