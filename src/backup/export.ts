@@ -93,7 +93,7 @@ export async function exportDatabase(db: Db, file: string): Promise<TableCounts>
         ? db.kysely.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')
         : db.kysely.transaction();
     await transaction.execute(async (trx) => {
-      const { output, compressor } = openExportFile(partial);
+      const { output, compressor } = openExportFile(partial, file);
       const lines = Readable.from(exportLines(trx, header, counts));
       await (compressor ? pipeline(lines, compressor, output) : pipeline(lines, output));
     });

@@ -53,10 +53,16 @@ export function refuseExisting(file: string): void {
   if (existsSync(file)) throw new BackupError(`${file} already exists; choose a new file name`);
 }
 
-/** A new file (never an existing one), readable by its owner only, gzip for `.gz` names. */
-export function openExportFile(file: string): { output: Writable; compressor?: Writable } {
+/**
+ * A new file at `path` (never an existing one), readable by its owner only; gzip-compressed when
+ * the export's final name, `file`, ends in `.gz`.
+ */
+export function openExportFile(
+  path: string,
+  file: string,
+): { output: Writable; compressor?: Writable } {
   // 'wx': fail rather than follow or replace anything that appeared in the meantime.
-  const output = createWriteStream(file, { flags: 'wx', mode: 0o600, flush: true });
+  const output = createWriteStream(path, { flags: 'wx', mode: 0o600, flush: true });
   return file.endsWith('.gz') ? { output, compressor: createGzip() } : { output };
 }
 

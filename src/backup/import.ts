@@ -120,23 +120,24 @@ async function load(trx: Kysely<Database>, lines: AsyncIterable<string>, migrati
   if (end === undefined)
     throw new BackupError('the file ends before its end line: it is incomplete');
   await flush();
-  await verifyCounts(trx, end, counts);
-  return counts;
+  return verifyCounts(trx, end, counts);
 }
 
-async function verifyCounts(trx: Kysely<Database>, end: unknown, counts: TableCounts) {
+async function verifyCounts(trx: Kysely<Database>, end: unknown, read: TableCounts) {
   if (!isObject(end)) throw new BackupError('the end line has no row counts');
+  const counts: TableCounts = {};
   for (const table of TABLES) {
     const declared = end[table.name];
-    const read = counts[table.name] ?? 0;
+    const rows = read[table.name] ?? 0;
     const stored = await countRows(trx, table);
-    if (declared !== read || stored !== read) {
+    if (declared !== rows || stored !== rows) {
       throw new BackupError(
-        `${table.name}: the end line says ${JSON.stringify(declared)} rows, the file holds ${read}, the database received ${stored}`,
+        `${table.name}: the end line says ${JSON.stringify(declared)} rows, the file holds ${rows}, the database received ${stored}`,
       );
     }
-    counts[table.name] = read;
+    counts[table.name] = rows;
   }
+  return counts;
 }
 
 /** Imports FILE into `db`, which must be migrated to this version's schema and hold no rows. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
@@ -46,12 +46,17 @@ describe('jotter export and import', () => {
       const middle = await freshDatabase(t, postgres!, false);
       const imported = runJotter(['import', first], middle.env);
       assert.equal(imported.status, 0, imported.stderr);
-      assert.match(imported.stdout, /notes 9, note_tags 12, todos 9, events 6/);
+      assert.match(
+        imported.stdout,
+        /users 3, sessions 6, refresh_tokens 12, revoked_sessions 3, server_secrets 2, signing_keys 2, notes 9, note_tags 12, todos 9, events 6/,
+      );
       assert.deepEqual(await dumpTables(middle.db), original);
       assert.equal(await searchFinds(middle.db, 'zebra'), 6);
 
       const second = join(dir.path, 'second.jsonl.gz');
       assert.equal(runJotter(['export', second], middle.env).status, 0);
+      assert.deepEqual([...readFileSync(second).subarray(0, 2)], [0x1f, 0x8b], 'gzip');
+      assert.equal(readFileSync(first, 'utf8').at(0), '{', 'plain JSON lines');
       const last = await freshDatabase(t, sqlite, false);
       const back = runJotter(['import', second], last.env);
       assert.equal(back.status, 0, back.stderr);
