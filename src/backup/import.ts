@@ -3,7 +3,7 @@
 // nothing does. Every line is checked before it is written: known table, tables in order, every
 // column present with its kind, nothing more.
 import type { Kysely } from 'kysely';
-import type { Db } from '../db/connect.ts';
+import type { Db, Engine } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { type TableCounts, requireCurrentSchema } from './export.ts';
 import { BackupError, FORMAT, FORMAT_VERSION, readLines, type Header } from './format.ts';
@@ -71,7 +71,12 @@ async function requireEmpty(trx: Kysely<Database>): Promise<void> {
   }
 }
 
-async function load(trx: Kysely<Database>, lines: AsyncIterable<string>, migrations: string[]) {
+async function load(
+  trx: Kysely<Database>,
+  engine: Engine,
+  lines: AsyncIterable<string>,
+  migrations: string[],
+) {
   const counts: TableCounts = {};
   let tableIndex = 0;
   let batch: Row[] = [];
@@ -80,7 +85,7 @@ async function load(trx: Kysely<Database>, lines: AsyncIterable<string>, migrati
   const flush = async (): Promise<void> => {
     const table = TABLES[tableIndex]!;
     try {
-      await insertRows(trx, table, batch);
+      await insertRows(trx, engine, table, batch);
     } catch (error) {
       throw new BackupError(`line ${lineNumber}: ${table.name}: ${(error as Error).message}`, {
         cause: error,
@@ -145,6 +150,6 @@ export async function importDatabase(db: Db, file: string): Promise<TableCounts>
   const migrations = await requireCurrentSchema(db, 'import');
   return db.kysely.transaction().execute(async (trx) => {
     await requireEmpty(trx);
-    return load(trx, readLines(file), migrations);
+    return load(trx, db.engine, readLines(file), migrations);
   });
 }

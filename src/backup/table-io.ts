@@ -2,11 +2,12 @@
 // Table and column names come from TABLES only (never from a file), and go through Kysely's
 // identifier quoting all the same.
 import { sql, type Kysely } from 'kysely';
+import type { Engine } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
-import type { Row, TableSpec } from './tables.ts';
+import { fileColumns, type Row, type TableSpec } from './tables.ts';
 
-function columnList(table: TableSpec) {
-  return sql.join(Object.keys(table.columns).map((column) => sql.ref(column)));
+function columnList(columns: string[]) {
+  return sql.join(columns.map((column) => sql.ref(column)));
 }
 
 /** The next `limit` rows of `table` after `after` (the key of the last row read), in key order. */
@@ -20,16 +21,28 @@ export async function readPage(
   const from = after
     ? sql`WHERE (${key}) > (${sql.join(table.key.map((column) => after[column]))})`
     : sql``;
-  const result = await sql<Row>`SELECT ${columnList(table)} FROM ${sql.table(table.name)} ${from}
+  const result =
+    await sql<Row>`SELECT ${columnList(fileColumns(table))} FROM ${sql.table(table.name)} ${from}
     ORDER BY ${key} LIMIT ${limit}`.execute(db);
   return result.rows;
 }
 
-export async function insertRows(db: Kysely<Database>, table: TableSpec, rows: Row[]) {
+/** Inserts rows of the file, with the columns `derive` computes for this engine. */
+export async function insertRows(
+  db: Kysely<Database>,
+  engine: Engine,
+  table: TableSpec,
+  rows: Row[],
+): Promise<void> {
   if (rows.length === 0) return;
-  const columns = Object.keys(table.columns);
-  const values = sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`));
-  await sql`INSERT INTO ${sql.table(table.name)} (${columnList(table)}) VALUES ${values}`.execute(
+  const complete = table.derive
+    ? rows.map((row) => ({ ...row, ...table.derive!(row, engine) }))
+    : rows;
+  const columns = Object.keys(complete[0]!);
+  const values = sql.join(
+    complete.map((row) => sql`(${sql.join(columns.map((column) => row[column]))})`),
+  );
+  await sql`INSERT INTO ${sql.table(table.name)} (${columnList(columns)}) VALUES ${values}`.execute(
     db,
   );
 }

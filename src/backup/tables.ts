@@ -15,14 +15,30 @@ import type {
   TodosTable,
   UsersTable,
 } from '../db/schema.ts';
+import type { Engine } from '../db/connect.ts';
 
-export type ColumnKind = 'text' | 'nullable text' | 'boolean' | 'integer';
+/**
+ * How a column travels. `derived` columns are not in the file: the database generates them, or
+ * the table's `derive` computes them on import (search vectors are made from the text).
+ */
+export type ColumnKind = 'text' | 'nullable text' | 'boolean' | 'integer' | 'derived';
+
+export type Row = Record<string, string | number | boolean | null>;
 
 export interface TableSpec {
   name: keyof Database;
   /** Primary-key columns: the export pages through each table in their order. */
   key: readonly string[];
   columns: Readonly<Record<string, ColumnKind>>;
+  /** Columns to write on import besides the file's, computed from a row of the file. */
+  derive?: (row: Row, engine: Engine) => Row;
+}
+
+/** The columns a file carries for `table`. */
+export function fileColumns(table: TableSpec): string[] {
+  return Object.entries(table.columns)
+    .filter(([, kind]) => kind !== 'derived')
+    .map(([column]) => column);
 }
 
 const users = {
@@ -135,8 +151,6 @@ export const TABLES: readonly TableSpec[] = [
   { name: 'events', key: ['id'], columns: events },
 ];
 
-export type Row = Record<string, string | number | boolean | null>;
-
 /** Why `value` cannot go into a column of this kind, or undefined when it can. */
 export function columnProblem(kind: ColumnKind, value: unknown): string | undefined {
   switch (kind) {
@@ -148,5 +162,7 @@ export function columnProblem(kind: ColumnKind, value: unknown): string | undefi
       return typeof value === 'boolean' ? undefined : 'must be true or false';
     case 'integer':
       return Number.isSafeInteger(value) ? undefined : 'must be an integer';
+    case 'derived':
+      return value === undefined ? undefined : 'is computed, not imported';
   }
 }

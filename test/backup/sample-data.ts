@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { sql } from 'kysely';
-import { TABLES, type Row } from '../../src/backup/tables.ts';
+import { fileColumns, TABLES, type Row } from '../../src/backup/tables.ts';
 import { parseConfig } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -191,7 +191,7 @@ export async function fillSampleData(db: Db, users = 3): Promise<void> {
 export async function dumpTables(db: Db): Promise<Record<string, Row[]>> {
   const dump: Record<string, Row[]> = {};
   for (const table of TABLES) {
-    const columns = Object.keys(table.columns);
+    const columns = fileColumns(table);
     const result =
       await sql<Row>`SELECT ${sql.join(columns.map((c) => sql.ref(c)))} FROM ${sql.table(table.name)}`.execute(
         db.kysely,
