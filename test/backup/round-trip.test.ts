@@ -14,7 +14,7 @@ async function searchFinds(db: Db, word: string): Promise<number> {
       ? sql<{ n: number }>`SELECT count(*) AS n FROM notes_fts WHERE notes_fts MATCH ${word}`
       : sql<{
           n: number;
-        }>`SELECT count(*) AS n FROM notes WHERE search @@ to_tsquery('simple', ${word})`;
+        }>`SELECT count(*) AS n FROM notes WHERE (search_title || search_body) @@ to_tsquery('simple', ${word})`;
   return Number((await query.execute(db.kysely)).rows[0]!.n);
 }
 

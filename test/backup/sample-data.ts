@@ -141,7 +141,15 @@ export async function fillSampleData(db: Db, users = 3): Promise<void> {
       if (tags.length > 0) {
         await k
           .insertInto('note_tags')
-          .values(tags.map((tag) => ({ user_id: userId, note_id: noteId, tag })))
+          .values(
+            tags.map((tag) => ({
+              user_id: userId,
+              note_id: noteId,
+              tag,
+              archived: i === 2,
+              updated_at: at(50 + i),
+            })),
+          )
           .execute();
       }
       await k
