@@ -2,7 +2,7 @@
 // sessions with rotating refresh tokens, revocation, throttles and CSRF tokens, plus the
 // housekeeping timers behind them. Routes call it; it never sees HTTP beyond ClientInfo.
 import type { FastifyBaseLogger } from 'fastify';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { SessionRow, UserRow } from '../db/schema.ts';
@@ -110,7 +110,7 @@ export class AuthService {
     const expiresAt = new Date(Date.now() + this.#config.refreshTokenTtl * 1000).toISOString();
     const session = await this.#db.kysely.transaction().execute(async (trx) => {
       const row = await repo.insertSession(trx, {
-        id: uuidv7(),
+        id: newId(),
         userId: user.id,
         userAgent: client.userAgent,
         ip: client.ip,

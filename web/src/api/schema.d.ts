@@ -18,6 +18,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Security events of every account, newest first (admins only) */
+    get: operations['listAllEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every account, newest first; q searches emails and names */
+    get: operations['listUsers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete an account with its sessions, notes and to-dos */
+    delete: operations['deleteUser'];
+    options?: never;
+    head?: never;
+    /** Disable or enable an account (disabling revokes its sessions), or change its role */
+    patch: operations['updateUser'];
+    trace?: never;
+  };
   '/api/v1/auth/login': {
     parameters: {
       query?: never;
@@ -216,6 +268,23 @@ export interface paths {
     patch: operations['updateMe'];
     trace?: never;
   };
+  '/api/v1/users/me/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Security events on your account, newest first */
+    get: operations['listMyEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users/me/password': {
     parameters: {
       query?: never;
@@ -285,6 +354,319 @@ export interface operations {
               x: string;
             }[];
           };
+        };
+      };
+    };
+  };
+  listAllEvents: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from next_cursor */
+        cursor?: string;
+        /** @description Page size, 1..100 (default 20) */
+        limit?: string;
+        /** @description A security event type */
+        type?:
+          | 'login_succeeded'
+          | 'login_failed'
+          | 'login_throttled'
+          | 'refresh_reused'
+          | 'password_changed'
+          | 'email_changed'
+          | 'session_revoked'
+          | 'account_disabled'
+          | 'account_enabled'
+          | 'role_changed'
+          | 'account_deleted';
+        /** @description Only the events of this account */
+        user_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              created_at: string;
+              /** @description Facts particular to the type (the email tried, the role before and after, …) */
+              detail: {
+                [key: string]: unknown;
+              };
+              id: string;
+              /** @description Client address of the request that caused the event */
+              ip: string;
+              /** @description The session the request belonged to, when it had one */
+              session_id: string | null;
+              /**
+               * @description A security event type
+               * @enum {unknown}
+               */
+              type:
+                | 'login_succeeded'
+                | 'login_failed'
+                | 'login_throttled'
+                | 'refresh_reused'
+                | 'password_changed'
+                | 'email_changed'
+                | 'session_revoked'
+                | 'account_disabled'
+                | 'account_enabled'
+                | 'role_changed'
+                | 'account_deleted';
+              user_agent: string;
+              /** @description The account concerned; null for a login attempt on an unknown email */
+              user_id: string | null;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from next_cursor */
+        cursor?: string;
+        /** @description Page size, 1..100 (default 20) */
+        limit?: string;
+        /** @description Part of the email (any case) or of the name */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              created_at: string;
+              /** @description A disabled account cannot log in and has no sessions */
+              disabled: boolean;
+              email: string;
+              id: string;
+              name: string;
+              role: 'user' | 'admin';
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opaque id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opaque id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description true disables the account and revokes all its sessions */
+          disabled?: boolean;
+          role?: 'user' | 'admin';
+        };
+      };
+    };
+    responses: {
+      /** @description An account as administrators see it */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            /** @description A disabled account cannot log in and has no sessions */
+            disabled: boolean;
+            email: string;
+            id: string;
+            name: string;
+            role: 'user' | 'admin';
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
         };
       };
     };
@@ -1276,6 +1658,94 @@ export interface operations {
             /** Format: date-time */
             updated_at: string;
           };
+        };
+      };
+    };
+  };
+  listMyEvents: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from next_cursor */
+        cursor?: string;
+        /** @description Page size, 1..100 (default 20) */
+        limit?: string;
+        /** @description A security event type */
+        type?:
+          | 'login_succeeded'
+          | 'login_failed'
+          | 'login_throttled'
+          | 'refresh_reused'
+          | 'password_changed'
+          | 'email_changed'
+          | 'session_revoked'
+          | 'account_disabled'
+          | 'account_enabled'
+          | 'role_changed'
+          | 'account_deleted';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              created_at: string;
+              /** @description Facts particular to the type (the email tried, the role before and after, …) */
+              detail: {
+                [key: string]: unknown;
+              };
+              id: string;
+              /** @description Client address of the request that caused the event */
+              ip: string;
+              /** @description The session the request belonged to, when it had one */
+              session_id: string | null;
+              /**
+               * @description A security event type
+               * @enum {unknown}
+               */
+              type:
+                | 'login_succeeded'
+                | 'login_failed'
+                | 'login_throttled'
+                | 'refresh_reused'
+                | 'password_changed'
+                | 'email_changed'
+                | 'session_revoked'
+                | 'account_disabled'
+                | 'account_enabled'
+                | 'role_changed'
+                | 'account_deleted';
+              user_agent: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description RFC 9457 problem details */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Problem'];
         };
       };
     };
