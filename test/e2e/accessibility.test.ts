@@ -137,8 +137,10 @@ const VARIANTS = [
 
 describe('accessibility', { skip: browserSkipReason() }, () => {
   let web: WebFixture;
+  const admin = newEmail('a11y-admin');
   before(async () => {
     web = await startWebFixture();
+    await web.createUser(admin, PASSWORD, 'admin');
   });
   after(() => web?.close());
 
@@ -160,8 +162,18 @@ describe('accessibility', { skip: browserSkipReason() }, () => {
         for (const violation of await seriousViolations(page))
           found.push(`${screen.name}: ${violation}`);
       }
+      const adminContext = await web.newContext({ ...variant, reducedMotion: 'reduce' });
+      const login = await adminContext.request.post('/api/v1/auth/login', {
+        data: { email: admin, password: PASSWORD, mode: 'cookie' },
+      });
+      assert.equal(login.status(), 200);
+      const adminPage = await adminContext.newPage();
+      await adminPage.goto('/admin');
+      await adminPage.getByText(admin, { exact: true }).waitFor();
+      for (const violation of await seriousViolations(adminPage)) found.push(`admin: ${violation}`);
       assert.deepEqual(found, []);
       await context.close();
+      await adminContext.close();
     });
   }
 

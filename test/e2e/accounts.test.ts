@@ -98,4 +98,53 @@ describe('accounts in the browser', { skip: browserSkipReason() }, () => {
     await page.getByRole('alert').getByText('do not match an account').waitFor();
     await context.close();
   });
+
+  test('an administrator finds, disables, enables and deletes accounts', async () => {
+    const admin = newEmail('admin');
+    await web.createUser(admin, PASSWORD, 'admin');
+    const alice = newEmail('alice');
+    const bob = newEmail('bob');
+    const aliceContext = await web.newContext();
+    const alicePage = await aliceContext.newPage();
+    await signUp(alicePage, alice);
+    const bobContext = await web.newContext();
+    await signUp(await bobContext.newPage(), bob);
+
+    const context = await web.newContext();
+    const page = await context.newPage();
+    await page.goto('/login');
+    await logIn(page, admin);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByText(alice).waitFor();
+    await page.getByLabel('Search accounts by email or name').fill('alice-');
+    await page.waitForURL('**/admin?q=alice-');
+    await page.getByText(bob).waitFor({ state: 'detached' });
+
+    // Disabling ends Alice's sessions at once and keeps her out.
+    await page.getByRole('button', { name: `Disable ${alice}` }).click();
+    await page.getByText(`Disabled ${alice}; their sessions ended`).waitFor();
+    await alicePage.getByRole('link', { name: 'To-dos' }).click();
+    await alicePage.waitForURL('**/login?next=%2Ftodos');
+    await logIn(alicePage, alice);
+    await alicePage.getByText('This account has been disabled').waitFor();
+    await page.getByRole('button', { name: `Enable ${alice}` }).click();
+    await page.getByText(`Enabled ${alice}`).waitFor();
+    await logIn(alicePage, alice);
+    await alicePage.waitForURL('**/todos');
+
+    // Deleting asks first; the last administrator cannot lock everyone out.
+    await page.getByLabel('Search accounts by email or name').fill('');
+    await page.getByRole('button', { name: `Delete ${bob}` }).click();
+    await page.getByRole('button', { name: 'Delete for good' }).click();
+    await page.getByText(`Deleted ${bob} and everything in the account`).waitFor();
+    await page.getByText(bob, { exact: true }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: `Disable ${admin}` }).click();
+    await page.getByRole('alert').getByText('at least one enabled administrator').waitFor();
+
+    // Everyone else is refused the admin page.
+    await alicePage.goto('/admin');
+    await alicePage.getByRole('heading', { name: 'Nothing here' }).waitFor();
+    assert.equal(await alicePage.getByRole('link', { name: 'Admin' }).count(), 0);
+    await Promise.all([context.close(), aliceContext.close(), bobContext.close()]);
+  });
 });

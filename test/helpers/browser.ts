@@ -1,11 +1,13 @@
 // Browser tests: the real server (`jotter serve` on a temporary DATA_DIR) driven through Debian's
 // Chromium by playwright-core, which never downloads a browser. Without Chromium the suites are
 // skipped with a notice, unless REQUIRE_BROWSER=1 (as in CI), which makes that a failure.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { temporaryDirectory } from './databases.ts';
-import { startServerProcess, type ServerProcess } from './server.ts';
+import { promisify } from 'node:util';
+import { JOTTER_BIN, startServerProcess, type ServerProcess } from './server.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist', 'index.html');
@@ -48,6 +50,8 @@ export interface WebFixture {
     /** `reduce` turns Pico's transitions off (colour checks then see the final colours). */
     reducedMotion?: 'reduce' | 'no-preference';
   }): Promise<BrowserContext>;
+  /** Creates an account with the command line (`jotter users create`), e.g. an administrator. */
+  createUser(email: string, password: string, role: 'user' | 'admin'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,13 @@ export async function startWebFixture(env: Record<string, string> = {}): Promise
         locale: 'en-GB',
         timezoneId: 'UTC',
       }),
+    async createUser(email, password, role) {
+      await promisify(execFile)(
+        process.execPath,
+        [JOTTER_BIN, 'users', 'create', '--email', email, '--password', password, '--role', role],
+        { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir.path, ...env } },
+      );
+    },
     async close() {
       await browser.close();
       await server.stop();

@@ -101,6 +101,14 @@ async function main(web: WebFixture): Promise<void> {
     await desktop.close();
     await phone.close();
   }
+
+  await web.createUser('grace@example.com', PASSWORD, 'admin');
+  const admin = await web.newContext({ viewport: DESKTOP });
+  await admin.request.post('/api/v1/auth/login', {
+    data: { email: 'grace@example.com', password: PASSWORD, mode: 'cookie' },
+  });
+  await shoot(await admin.newPage(), 'admin', '/admin', 'grace@example.com');
+  await admin.close();
 }
 
 const web = await startWebFixture();

@@ -2,7 +2,8 @@
 // that need an account send a signed-out visitor to the login page, remembering where they were.
 import { useEffect } from 'preact/hooks';
 import { AccountPage } from './account/account-page.tsx';
-import { auth, loadCurrentUser } from './auth/auth-state.ts';
+import { AdminPage } from './admin/admin-page.tsx';
+import { auth, currentUser, loadCurrentUser } from './auth/auth-state.ts';
 import { LoginPage } from './auth/login-page.tsx';
 import { SignupPage } from './auth/signup-page.tsx';
 import { useStore } from './lib/store.ts';
@@ -52,6 +53,7 @@ function SignedInPage({ path }: { path: string }) {
   if (note) return <NotesPage noteId={note.id} />;
   if (path === '/todos') return <TodosPage />;
   if (path === '/account') return <AccountPage />;
+  if (path === '/admin' && currentUser()?.role === 'admin') return <AdminPage />;
   return <NotFound />;
 }
 

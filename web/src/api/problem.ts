@@ -93,6 +93,10 @@ export function describeError(error: unknown): string {
       return 'An account with this email already exists.';
     case 'account_disabled':
       return 'This account has been disabled. Ask your administrator to enable it.';
+    case 'last_admin':
+      return 'Jotter needs at least one enabled administrator: make someone else an administrator first.';
+    case 'forbidden':
+      return 'That is for administrators only.';
     case 'not_found':
       return 'It is not there any more: it may have been deleted elsewhere.';
     case 'validation_failed':

@@ -28,7 +28,10 @@ export function Header() {
         </ul>
         {signedIn && (
           <ul>
-            {SECTIONS.map((section) => (
+            {[
+              ...SECTIONS,
+              ...(state.user.role === 'admin' ? [{ href: '/admin', label: 'Admin' }] : []),
+            ].map((section) => (
               <li key={section.href}>
                 <Link
                   href={section.href}
