@@ -214,7 +214,7 @@ describe('accessibility', { skip: browserSkipReason() }, () => {
     await page.keyboard.press('Enter');
     await page.waitForURL('**/notes/new');
     // The title field of a new note has the focus.
-    assert.equal((await focused()).id, 'note-title');
+    await page.waitForFunction(`document.activeElement?.id === 'note-title'`);
     await page.keyboard.type('A note from the keyboard');
     await page.keyboard.press('Control+s');
     await page

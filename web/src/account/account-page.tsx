@@ -7,6 +7,7 @@ import { DeleteAccount } from './delete-account.tsx';
 import { PasswordForm } from './password-form.tsx';
 import { ProfileForm } from './profile-form.tsx';
 import { SessionsList } from './sessions-list.tsx';
+import './account.css';
 
 export function AccountPage() {
   usePageTitle('Account');

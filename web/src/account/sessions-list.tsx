@@ -22,7 +22,7 @@ function SessionItem({
       <div>
         <strong>{device}</strong>
         {session.current && <span class="badge">This device</span>}
-        <div class="session-meta">
+        <div class="meta-line">
           <span>{session.ip ?? 'Unknown address'}</span>
           <span>
             Last used{' '}

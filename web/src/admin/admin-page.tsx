@@ -11,6 +11,7 @@ import { formatDateTime, timeAgo } from '../ui/time.ts';
 import { reportError, showToast } from '../ui/toasts.tsx';
 import { useDebounced } from '../ui/use-debounced.ts';
 import { deleteUser, listUsers, setDisabled, type AdminUser } from './admin-api.ts';
+import './admin.css';
 
 function UserRow({
   user,
@@ -62,7 +63,7 @@ function UserRow({
         {user.role === 'admin' && <span class="badge">Administrator</span>}
         {user.disabled && <span class="badge badge-muted">Disabled</span>}
         {isSelf && <span class="badge badge-muted">You</span>}
-        <div class="session-meta">
+        <div class="meta-line">
           {user.name && <span>{user.name}</span>}
           <span>
             Joined{' '}

@@ -8,6 +8,7 @@ import { location, navigate } from '../router.tsx';
 import { usePageTitle } from '../ui/page.tsx';
 import { NoteEditor } from './note-editor.tsx';
 import { NoteList } from './note-list.tsx';
+import './notes.css';
 import type { NoteFilters } from './notes-api.ts';
 
 export function readFilters(query: URLSearchParams): NoteFilters {

@@ -12,6 +12,7 @@ import { Loading, PageHeading, usePageTitle } from '../ui/page.tsx';
 import { reportError, showToast } from '../ui/toasts.tsx';
 import { isOverdue } from './due-date.tsx';
 import { TodoItem } from './todo-item.tsx';
+import './todos.css';
 import {
   compareTodos,
   createTodo,
