@@ -113,7 +113,8 @@ export class TokenService {
         issuer: this.#options.issuer,
         audience: AUDIENCE,
         requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
-        clockTolerance: 5,
+        // No tolerance: a token expires at its `exp`, whether its verification is cached or not.
+        clockTolerance: 0,
       }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired)

@@ -173,6 +173,35 @@ for (const engine of await testEngines()) {
       );
     });
 
+    test('a token expires at its exp, whether its verification was cached or not', async (t) => {
+      const { app } = await buildTestApp(t, engine, { env: { ACCESS_TOKEN_TTL: '60' } });
+      const user = await signUp(app);
+      const fresh = await signUp(app);
+      assert.equal(
+        (await app.inject({ url: '/api/v1/users/me', headers: user.headers })).statusCode,
+        200,
+      );
+      const exp = decodeJwt(user.accessToken).exp! * 1000;
+      t.mock.timers.enable({ apis: ['Date'], now: exp + 1 });
+      // Cached (seen before), then dropped from the cache and verified again, then never seen.
+      assertProblem(
+        await app.inject({ url: '/api/v1/users/me', headers: user.headers }),
+        401,
+        'token_expired',
+      );
+      assertProblem(
+        await app.inject({ url: '/api/v1/users/me', headers: user.headers }),
+        401,
+        'token_expired',
+      );
+      t.mock.timers.setTime(decodeJwt(fresh.accessToken).exp! * 1000 + 1);
+      assertProblem(
+        await app.inject({ url: '/api/v1/users/me', headers: fresh.headers }),
+        401,
+        'token_expired',
+      );
+    });
+
     test('an expired token is token_expired; one issued in the future is invalid_token', async (t) => {
       const { app } = await buildTestApp(t, engine, { env: { ACCESS_TOKEN_TTL: '60' } });
       const user = await signUp(app);
