@@ -2,7 +2,7 @@
 // engine, closed and dropped when the test ends.
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
-import { buildApp, type App } from '../../src/app.ts';
+import { buildApp, type App, type ServerTimeouts } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -21,6 +21,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Called before the app is ready, to add routes a test needs. */
   beforeReady?: (app: App) => void | Promise<void>;
+  /** Server timeouts (tests of slow clients shorten them). */
+  timeouts?: ServerTimeouts;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -37,7 +39,12 @@ export async function buildTestApp(
   const db = openDatabase(config);
   await migrateToLatest(db);
   const throttleKeyPrefix = `test-${randomBytes(6).toString('hex')}`;
-  const app = await buildApp(config, { db, logger: false, throttleKeyPrefix });
+  const app = await buildApp(config, {
+    db,
+    logger: false,
+    throttleKeyPrefix,
+    timeouts: options.timeouts,
+  });
   await options.beforeReady?.(app);
   await app.ready();
   t.after(async () => {
