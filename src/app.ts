@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/connect.ts';
 import { installBodyParsing, parseQueryString } from './http/body.ts';
 import { handleClientError } from './http/client-errors.ts';
-import { installProblemHandling } from './http/problem.ts';
+import { handleFrameworkError, installProblemHandling } from './http/problem.ts';
 import { createMethodIndex, notFoundHandler } from './http/routing.ts';
 import { CUSTOM_FORMATS } from './http/schemas.ts';
 import { registerSecurityHeaders } from './http/security.ts';
@@ -19,6 +19,8 @@ import { createAuthenticate } from './auth/authenticate.ts';
 import { authRoutes, jwksRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
 import { userRoutes } from './users/routes.ts';
+import { noteRoutes } from './notes/routes.ts';
+import { todoRoutes } from './todos/routes.ts';
 import cookie from '@fastify/cookie';
 
 export interface BuildOptions {
@@ -78,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // never its spoofable left end.
     trustProxy: config.trustProxy === false ? false : trustHops(config.trustProxy),
     routerOptions: { querystringParser: parseQueryString },
+    frameworkErrors: handleFrameworkError,
     // Slow clients must not hold connections: headers within 10 s, a whole request within 30 s,
     // idle keep-alive sockets closed after 5 s, sockets with no traffic at all after 60 s. Those
     // cut off get 408 problem+json, as do malformed requests (400) and oversize headers (431).
@@ -136,6 +139,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       api.addHook('onRequest', authenticate);
       // Authenticated API routes: every route registered here requires a session.
       await api.register(userRoutes(deps), { prefix: '/users' });
+      await api.register(noteRoutes, { prefix: '/notes' });
+      await api.register(todoRoutes, { prefix: '/todos' });
     },
     { prefix: '/api/v1' },
   );

@@ -2,7 +2,14 @@
 // (`Date#toISOString()`), which sort correctly as text on both engines and go out in answers
 // without conversion. Ids are UUIDv7 strings made by the application. Every user-owned table
 // carries `user_id`: it scopes every query and is the key the data can be distributed by.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  ColumnType,
+  Generated,
+  GeneratedAlways,
+  Insertable,
+  Selectable,
+  Updateable,
+} from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -65,23 +72,34 @@ export interface SigningKeysTable {
 }
 
 export interface NotesTable {
+  // SQLite also has `seq`, the INTEGER PRIMARY KEY its full-text index is keyed by; no query
+  // names it outside src/notes/search.ts and the migration.
   id: string;
   user_id: string;
   title: string;
   body: string;
-  /** JSON array of strings, in the order given. */
+  /** JSON array of strings, in the order given; note_tags holds the same tags for filtering. */
   tags: string;
   pinned: boolean;
   archived: boolean;
   version: number;
   created_at: string;
   updated_at: string;
+  /**
+   * PostgreSQL only: tsvector literals (src/db/full-text.ts) of the title and the body, written
+   * with every change of the text; never read back.
+   */
+  search_title: ColumnType<never, string | undefined, string>;
+  search_body: ColumnType<never, string | undefined, string>;
 }
 
 export interface NoteTagsTable {
-  user_id: string;
   note_id: string;
   tag: string;
+  user_id: string;
+  /** The note's `archived` and `updated_at`, kept equal to them, for index-ordered tag lists. */
+  archived: boolean;
+  updated_at: string;
 }
 
 export interface TodosTable {
@@ -89,7 +107,10 @@ export interface TodosTable {
   user_id: string;
   title: string;
   done: boolean;
+  /** YYYY-MM-DD or null. */
   due_date: string | null;
+  /** Generated: `due_date`, or a value after every date when there is none (nulls last). */
+  due_order: GeneratedAlways<string>;
   completed_at: string | null;
   version: number;
   created_at: string;

@@ -5,9 +5,12 @@
 // - statements are prepared once per SQL text and reused (compiling SQL costs more than running
 //   an indexed read);
 // - SQLite has no boolean type, so booleans are bound as 0/1 and columns declared BOOLEAN are read
-//   back as JS booleans, which keeps one schema type for both engines honest.
+//   back as JS booleans, which keeps one schema type for both engines honest;
+// - every connection gets `jotter_search_document(title, body)`, which the notes' full-text
+//   triggers call so that SQLite indexes the words src/db/full-text.ts finds, as PostgreSQL does.
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { searchDocument } from './full-text.ts';
 
 const STATEMENT_CACHE_LIMIT = 500;
 
@@ -100,5 +103,13 @@ export function openSqliteFile(path: string): NodeSqliteDatabase {
   // take back the last commits.
   raw.exec('PRAGMA synchronous = NORMAL');
   raw.exec('PRAGMA foreign_keys = ON');
+  registerFunctions(raw);
   return new NodeSqliteDatabase(raw);
+}
+
+function registerFunctions(raw: DatabaseSync): void {
+  // Not `directOnly`: triggers must be able to call it.
+  raw.function('jotter_search_document', { deterministic: true }, (title, body) =>
+    searchDocument(typeof title === 'string' ? title : '', typeof body === 'string' ? body : ''),
+  );
 }

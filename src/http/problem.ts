@@ -72,6 +72,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_BAD_URL: 'not_found',
+  // A path segment longer than any id (or badly percent-encoded) names nothing: 404, as a
+  // malformed id does.
+  FST_ERR_MAX_PARAM_LENGTH: 'not_found',
   FST_ERR_ASYNC_CONSTRAINT: 'not_found',
 };
 
@@ -146,6 +149,18 @@ function handleError(
   }
   request.log.error({ err: error }, 'unexpected error');
   return sendProblem(reply, new AppError('internal', undefined), request.id);
+}
+
+/**
+ * Errors the router raises before any route runs (a malformed URL, an overlong path parameter):
+ * Fastify's `frameworkErrors` hands them here so they are problem+json like everything else.
+ */
+export function handleFrameworkError(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  sendProblem(reply, toAppError(error) ?? new AppError('not_found', 'No such resource.'));
 }
 
 export function installProblemHandling(

@@ -22,6 +22,12 @@ export function Strict<T extends TProperties>(properties: T) {
 
 export const IdParams = Type.Object({ id: Type.String({ description: 'Opaque id' }) });
 
+/**
+ * The path of a resource under its collection: `/:id`, but never empty, so `/notes/` is no route
+ * (404 before authentication) rather than a note with the id "".
+ */
+export const ID_PATH = '/:id(^.+$)';
+
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -46,6 +52,9 @@ export const ProblemSchema = Type.Object(
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
+
+/** An error answer in a route's `response` map (documents it; problems render as always). */
+export const ProblemRef = Type.Ref('Problem');
 
 // Query parameters arrive as strings and are parsed by pattern, never coerced: `05`, `1e2` and
 // `+5` are not numbers here.
