@@ -64,7 +64,7 @@ function staggered<T>(tasks: (() => Promise<T>)[], spacingMs: number): Promise<T
   return Promise.all(tasks.map(async (task, i) => (await sleep(i * spacingMs), task())));
 }
 
-const rounds = scaled(4, 20);
+const rounds = scaled(3, 12);
 
 async function afterTurns(turns: number): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));

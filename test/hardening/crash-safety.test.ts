@@ -222,7 +222,7 @@ for (const engine of engines) {
       };
       const seed = runSeed();
       const random = seededRandom(seed);
-      const kills = scaled(2, 20);
+      const kills = scaled(2, 12);
       const tally: Tally = {
         kills: 0,
         acknowledged: 0,

@@ -136,7 +136,7 @@ describe('PostgreSQL faults under a running server', { skip: unavailable }, () =
     );
     const connectionsBefore = await serverConnections(postgres.url);
 
-    const faults = scaled(2, 6);
+    const faults = scaled(1, 6);
     const figures = { faults: 0, requestsDuringOutages: 0, recoveryMs: [] as number[] };
     for (let fault = 0; fault < faults; fault++) {
       const mode = fault % 2 === 0 ? 'fast' : 'immediate';

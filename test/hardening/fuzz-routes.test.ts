@@ -311,7 +311,7 @@ for (const engine of await testEngines()) {
       };
 
       const seed = runSeed();
-      const numRuns = scaled(300, 4_000);
+      const numRuns = scaled(200, 2_500);
       const counts = { cases: 0, byStatus: {} as Record<number, number>, attackerRenewed: 0 };
       const caseArbitrary = fc
         .constantFrom(...operations)

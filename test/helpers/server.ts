@@ -27,8 +27,9 @@ function tail(limit: number): { add(chunk: Buffer): void; text(): string } {
 export async function startServerProcess(
   env: Record<string, string>,
   args = ['serve'],
+  nodeOptions: string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [JOTTER_BIN, ...args], {
+  const child = spawn(process.execPath, [...nodeOptions, JOTTER_BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
