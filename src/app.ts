@@ -15,12 +15,16 @@ import { registerSecurityHeaders } from './http/security.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openApiRoutes, registerOpenApi } from './ops/openapi.ts';
 import { homeRoutes } from './ops/home.ts';
+import { installMetrics } from './metrics/routes.ts';
 import { createAuthenticate } from './auth/authenticate.ts';
 import { authRoutes, jwksRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
 import { userRoutes } from './users/routes.ts';
 import { noteRoutes } from './notes/routes.ts';
 import { todoRoutes } from './todos/routes.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { ownEventRoutes } from './events/routes.ts';
+import { startEventRetention } from './events/retention.ts';
 import cookie from '@fastify/cookie';
 
 export interface BuildOptions {
@@ -115,7 +119,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     throttleKeyPrefix: options.throttleKeyPrefix,
   });
   app.decorate('auth', auth);
+  // Old security events are purged while the app runs (EVENT_RETENTION_DAYS).
+  let stopRetention: (() => void) | undefined;
+  app.addHook('onReady', async () => {
+    stopRetention = startEventRetention(db, config.eventRetentionDays, app.log);
+  });
   // Closed in this order: timers and listeners first (they may still write), then the database.
+  app.addHook('onClose', async () => stopRetention?.());
   app.addHook('onClose', () => auth.close());
   if (!options.db) app.addHook('onClose', () => db.close());
 
@@ -124,6 +134,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installBodyParsing(app);
   await registerSecurityHeaders(app, config);
   await registerOpenApi(app, config);
+  // Before any route, so its hook times every route and the 404 handler.
+  installMetrics(app, db, config);
   await app.register(cookie);
 
   await app.register(healthRoutes(db));
@@ -141,6 +153,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(userRoutes(deps), { prefix: '/users' });
       await api.register(noteRoutes, { prefix: '/notes' });
       await api.register(todoRoutes, { prefix: '/todos' });
+      await api.register(ownEventRoutes(db));
+      await api.register(adminRoutes(deps), { prefix: '/admin' });
     },
     { prefix: '/api/v1' },
   );

@@ -29,6 +29,8 @@ export interface Config {
   redisUrl: string | undefined;
   keyEncryptionSecret: string | undefined;
   metricsToken: string | undefined;
+  /** Security events older than this many days are deleted. */
+  eventRetentionDays: number;
   logLevel: LogLevel;
   /** Server processes on this machine (node:cluster); 1 runs the server in this process. */
   workers: number;
@@ -159,6 +161,7 @@ export function parseConfig(env: Env): Config {
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     keyEncryptionSecret: readSecret(env, 'KEY_ENCRYPTION_SECRET', 16),
     metricsToken: readSecret(env, 'METRICS_TOKEN', 16),
+    eventRetentionDays: readInteger(env, 'EVENT_RETENTION_DAYS', 90, 1, 36_500),
     logLevel,
     workers: readWorkers(env),
   };

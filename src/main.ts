@@ -1,6 +1,8 @@
-// The `jotter` command line: serve, migrate (and, with the auth work, users and keys).
+// The `jotter` command line: serve, migrate, users, keys, backup, export and import.
 // Configuration problems and other expected failures print one line and exit with code 2.
 import { parseArgs } from 'node:util';
+import { backupCommand, exportCommand, importCommand } from './backup/commands.ts';
+import { BackupError } from './backup/format.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type Db } from './db/connect.ts';
 import { MigrationError, migrateToLatest } from './db/migrate.ts';
@@ -19,6 +21,10 @@ Commands:
                              create an account; without --password it is read from standard input
   keys rotate                add a signing key and sign with it; old keys stay published until
                              their tokens expire
+  backup FILE                copy the embedded database to FILE while the server runs
+  export FILE                write every row of the database to FILE (JSON lines; gzip if FILE
+                             ends in .gz)
+  import FILE                load an export into a new, empty database (either engine)
 
 Configuration comes from the environment and a .env file; see README.md.`;
 
@@ -95,9 +101,17 @@ async function keysCommand(config: Config, argv: string[]): Promise<void> {
   );
 }
 
+/** The one FILE argument of backup, export and import. */
+function fileArgument(command: string, rest: string[]): string {
+  if (rest.length !== 1 || rest[0] === '') {
+    throw new UsageError(`${command} takes one argument, a file name: jotter ${command} FILE`);
+  }
+  return rest[0]!;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
-  const [command] = positionals;
+  const [command, ...rest] = positionals;
   if (command === undefined || command === 'help' || argv.includes('--help')) {
     console.log(USAGE);
     return;
@@ -112,6 +126,12 @@ export async function main(argv: string[]): Promise<void> {
       return usersCommand(config, argv);
     case 'keys':
       return keysCommand(config, argv);
+    case 'backup':
+      return backupCommand(config, fileArgument(command, rest));
+    case 'export':
+      return exportCommand(config, fileArgument(command, rest));
+    case 'import':
+      return importCommand(config, fileArgument(command, rest));
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   }
@@ -123,6 +143,7 @@ function isExpected(error: unknown): error is Error {
     error instanceof UsageError ||
     error instanceof StartupError ||
     error instanceof MigrationError ||
+    error instanceof BackupError ||
     error instanceof UserInputError ||
     error instanceof KeyDecryptionError ||
     (error instanceof TypeError &&
@@ -130,7 +151,9 @@ function isExpected(error: unknown): error is Error {
       String(error.code).startsWith('ERR_PARSE_ARGS')) ||
     (error instanceof Error &&
       'code' in error &&
-      ['EADDRINUSE', 'EACCES', 'ECONNREFUSED'].includes(String(error.code)))
+      ['EADDRINUSE', 'EACCES', 'ECONNREFUSED', 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENOSPC'].includes(
+        String(error.code),
+      ))
   );
 }
 

@@ -3,7 +3,7 @@
 // whether an account exists. Attempts are counted before the password is checked.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { UserRow } from '../db/schema.ts';
@@ -31,7 +31,7 @@ export function assertStrongPassword(password: string, field = '/password'): voi
     throw new AppError('weak_password', weakness, { errors: [{ field, message: weakness }] });
 }
 
-/** Starts a session for `user` and answers in the requested mode. */
+/** Starts a session for `user` and answers in the requested mode (with the session's id). */
 async function answerWithSession(
   deps: AuthDeps,
   request: FastifyRequest,
@@ -41,21 +41,28 @@ async function answerWithSession(
   verifiedPasswordHash?: string,
 ) {
   const issued = await deps.auth.startSession(user, clientOf(request), verifiedPasswordHash);
+  const sessionId = issued.session.id;
   if (mode === 'cookie') {
-    const csrfToken = deps.auth.csrf.tokenFor(issued.session.id);
+    const csrfToken = deps.auth.csrf.tokenFor(sessionId);
     setSessionCookies(reply, deps.config, {
       ...issued,
       csrfToken,
       expiresAt: issued.session.expires_at,
     });
-    return { user: toUser(user), csrf_token: csrfToken, expires_in: issued.expiresIn };
+    return {
+      sessionId,
+      answer: { user: toUser(user), csrf_token: csrfToken, expires_in: issued.expiresIn },
+    };
   }
   return {
-    access_token: issued.accessToken,
-    refresh_token: issued.refreshToken,
-    token_type: 'Bearer' as const,
-    expires_in: issued.expiresIn,
-    user: toUser(user),
+    sessionId,
+    answer: {
+      access_token: issued.accessToken,
+      refresh_token: issued.refreshToken,
+      token_type: 'Bearer' as const,
+      expires_in: issued.expiresIn,
+      user: toUser(user),
+    },
   };
 }
 
@@ -76,7 +83,7 @@ export function registerHandler(deps: AuthDeps) {
     let user: UserRow;
     try {
       user = await insertUser(deps.db.kysely, {
-        id: uuidv7(),
+        id: newId(),
         email,
         email_lower: emailKey(email),
         password_hash: await hashPassword(password),
@@ -91,7 +98,7 @@ export function registerHandler(deps: AuthDeps) {
         throw new AppError('email_taken', 'An account with this email already exists.');
       throw error;
     }
-    const answer = await answerWithSession(deps, request, reply, user, mode);
+    const { answer } = await answerWithSession(deps, request, reply, user, mode);
     return reply.code(201).send(answer);
   };
 }
@@ -134,15 +141,29 @@ export function loginHandler(deps: AuthDeps) {
     }
     if (user.disabled) {
       publishLoginOutcome('disabled');
+      // The right password for a disabled account is still a failed login, worth auditing.
+      await recordEvent(deps.db, request.log, {
+        type: 'login_failed',
+        userId: user.id,
+        ...client,
+        detail: { email, reason: 'account_disabled' },
+      });
       throw new AppError('account_disabled', 'This account has been disabled.');
     }
     await deps.auth.throttles.loginSucceeded(email, client.ip);
-    const answer = await answerWithSession(deps, request, reply, user, mode, user.password_hash);
+    const { answer, sessionId } = await answerWithSession(
+      deps,
+      request,
+      reply,
+      user,
+      mode,
+      user.password_hash,
+    );
     publishLoginOutcome('succeeded');
     await recordEvent(deps.db, request.log, {
       type: 'login_succeeded',
       userId: user.id,
-      sessionId: null,
+      sessionId,
       ...client,
     });
     return answer;

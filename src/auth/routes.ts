@@ -3,7 +3,7 @@
 // authentication hook.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AUTHENTICATED, IdParams, NoContent } from '../http/schemas.ts';
+import { AUTHENTICATED, ID_PATH, IdParams, NoContent } from '../http/schemas.ts';
 import type { AuthenticateHook } from './authenticate.ts';
 import { loginHandler, registerHandler, type AuthDeps } from './credentials.ts';
 import {
@@ -86,7 +86,7 @@ export function authRoutes(
       },
       handler: listSessionsHandler(deps),
     });
-    app.delete('/sessions/:id', {
+    app.delete(`/sessions${ID_PATH}`, {
       onRequest: deps.authenticate,
       schema: {
         operationId: 'deleteSession',

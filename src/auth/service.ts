@@ -2,7 +2,7 @@
 // sessions with rotating refresh tokens, revocation, throttles and CSRF tokens, plus the
 // housekeeping timers behind them. Routes call it; it never sees HTTP beyond ClientInfo.
 import type { FastifyBaseLogger } from 'fastify';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import type { Transaction } from 'kysely';
@@ -77,7 +77,7 @@ export class AuthService {
       keyEncryptionSecret: config.keyEncryptionSecret,
     });
     const csrf = new CsrfTokens(await loadServerSecret(db, 'csrf'));
-    const throttles = createThrottles(config, { keyPrefix: options.throttleKeyPrefix });
+    const throttles = await createThrottles(config, { keyPrefix: options.throttleKeyPrefix });
     const service = new AuthService(db, config, log, { keys, csrf, throttles });
     await service.revocation.start();
     await prepareDummyHash();
@@ -126,7 +126,7 @@ export class AuthService {
         if (now.disabled) throw new AppError('account_disabled', 'This account has been disabled.');
       }
       const row = await repo.insertSession(trx, {
-        id: uuidv7(),
+        id: newId(),
         userId: user.id,
         userAgent: client.userAgent,
         ip: client.ip,

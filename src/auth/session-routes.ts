@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { recordEvent } from '../events/record.ts';
 import { AppError } from '../http/errors.ts';
-import { isWellFormedId } from '../http/schemas.ts';
+import { isId } from '../db/ids.ts';
 import { clientOf } from './client.ts';
 import { clearSessionCookies, REFRESH_COOKIE, setSessionCookies } from './cookies.ts';
 import type { AuthDeps } from './credentials.ts';
@@ -115,8 +115,7 @@ export function deleteSessionHandler(deps: AuthDeps) {
   ) {
     const { userId, sessionId, via } = request.auth;
     const target = request.params.id;
-    const owned =
-      isWellFormedId(target) && (await findOwnedLiveSession(deps.db.kysely, userId, target));
+    const owned = isId(target) && (await findOwnedLiveSession(deps.db.kysely, userId, target));
     if (!owned || deps.auth.revocation.isRevoked(target))
       throw new AppError('not_found', 'No such session.');
     await deps.auth.revokeSessions(userId, [target]);

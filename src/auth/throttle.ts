@@ -2,17 +2,22 @@
 // set (so every instance counts the same attempts). Login attempts are counted per (email, client
 // address) *before* the password is checked, so concurrent guesses cannot slip past the limit; a
 // success resets the count. Registration and refresh are limited per client address.
-import { Redis } from 'ioredis';
+//
+// Only the limiters in use are loaded: the package's index loads every store it supports (Mongo,
+// DynamoDB, Etcd, …) and ioredis is large; a server without REDIS_URL needs neither (~15 MB).
 import cluster from 'node:cluster';
-import {
-  RateLimiterCluster,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { createRequire } from 'node:module';
+import type * as Limiters from 'rate-limiter-flexible';
 import type { Config } from '../config.ts';
 import { AppError } from '../http/errors.ts';
+
+const require = createRequire(import.meta.url);
+const RateLimiterMemory =
+  require('rate-limiter-flexible/lib/RateLimiterMemory.js') as typeof Limiters.RateLimiterMemory;
+const RateLimiterRes =
+  require('rate-limiter-flexible/lib/RateLimiterRes.js') as typeof Limiters.RateLimiterRes;
+type RateLimiterAbstract = Limiters.RateLimiterAbstract;
+type RateLimiterRes = Limiters.RateLimiterRes;
 
 export interface Throttles {
   /** Counts a login attempt; throws 429 when the window's failures are used up. */
@@ -49,14 +54,23 @@ export interface ThrottleOptions {
   keyPrefix?: string;
 }
 
-export function createThrottles(config: Config, options: ThrottleOptions = {}): Throttles {
+export async function createThrottles(
+  config: Config,
+  options: ThrottleOptions = {},
+): Promise<Throttles> {
   const prefix = options.keyPrefix ?? 'jotter';
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, {
+    ? new (await import('ioredis')).Redis(config.redisUrl, {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         lazyConnect: false,
       })
+    : undefined;
+  const { RateLimiterCluster } = cluster.isWorker
+    ? (require('rate-limiter-flexible/lib/RateLimiterCluster.js') as typeof Limiters)
+    : { RateLimiterCluster: undefined };
+  const RateLimiterRedis = redis
+    ? (require('rate-limiter-flexible/lib/RateLimiterRedis.js') as typeof Limiters.RateLimiterRedis)
     : undefined;
   // Redis errors are reported by the limiter calls; without a listener ioredis would crash us.
   redis?.on('error', () => {});
@@ -64,9 +78,9 @@ export function createThrottles(config: Config, options: ThrottleOptions = {}): 
   function limiter(name: string, points: number, duration: number): RateLimiterAbstract {
     const keyPrefix = `${prefix}:${name}`;
     // Workers of one machine count in their cluster primary, so the limit holds across them.
-    if (!redis && cluster.isWorker)
+    if (!redis && RateLimiterCluster)
       return new RateLimiterCluster({ keyPrefix, points, duration, timeoutMs: 3000 });
-    if (!redis) return new RateLimiterMemory({ keyPrefix, points, duration });
+    if (!redis || !RateLimiterRedis) return new RateLimiterMemory({ keyPrefix, points, duration });
     return new RateLimiterRedis({
       storeClient: redis,
       keyPrefix,

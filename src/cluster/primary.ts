@@ -12,6 +12,7 @@ import { openDatabase } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadServerSecret } from '../db/secrets.ts';
 import { lockDataDir } from '../serve.ts';
+import { serveClusterMetrics } from '../metrics/cluster.ts';
 import { isRevokedMessage } from './messages.ts';
 
 const LISTENING_MESSAGE = 'jotter:listening';
@@ -43,6 +44,7 @@ export async function runPrimary(config: Config): Promise<void> {
   const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir);
   await prepareDatabase(config);
   if (!config.redisUrl) new RateLimiterClusterMaster();
+  serveClusterMetrics();
 
   let shuttingDown = false;
   const crashes: number[] = [];

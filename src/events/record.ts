@@ -1,6 +1,6 @@
 // The security audit trail: one row per event that matters to an account's safety. Writers call
 // recordEvent; a failure to record is logged and never fails the request that caused it.
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/connect.ts';
 
@@ -38,7 +38,7 @@ export async function recordEvent(
     await db.kysely
       .insertInto('events')
       .values({
-        id: uuidv7(),
+        id: newId(),
         user_id: event.userId,
         type: event.type,
         created_at: new Date().toISOString(),

@@ -28,16 +28,6 @@ export const IdParams = Type.Object({ id: Type.String({ description: 'Opaque id'
  */
 export const ID_PATH = '/:id(^.+$)';
 
-const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * True when `id` has the shape of the ids Jotter makes (UUIDs). Anything else in a path is a
- * missing resource (404) and is never sent to the database, which could choke on it (NUL).
- */
-export function isWellFormedId(id: string): boolean {
-  return ID_PATTERN.test(id);
-}
-
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),

@@ -1,5 +1,5 @@
 // `jotter users create`: make an account from the command line (the way to get a first admin).
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids.ts';
 import type { Db } from '../db/connect.ts';
 import { hashPassword, passwordWeakness } from '../auth/passwords.ts';
 import { isEmailAddress, isStorableText } from '../http/schemas.ts';
@@ -28,7 +28,7 @@ export async function createUserAccount(
     throw new UserInputError(`an account with the email ${input.email} already exists`);
   const now = new Date().toISOString();
   return insertUser(db.kysely, {
-    id: uuidv7(),
+    id: newId(),
     email: input.email,
     email_lower: emailKey(input.email),
     password_hash: await hashPassword(input.password),

@@ -27,6 +27,8 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.redisUrl, undefined);
     assert.equal(config.logLevel, 'info');
+    assert.equal(config.eventRetentionDays, 90);
+    assert.equal(parseConfig({ EVENT_RETENTION_DAYS: '7' }).eventRetentionDays, 7);
     assert.equal(config.workers, 1);
     assert.ok(parseConfig({ WORKERS: 'auto' }).workers >= 1);
   });
@@ -68,6 +70,10 @@ describe('configuration', () => {
     ['REDIS_URL', 'http://localhost'],
     ['LOG_LEVEL', 'loud'],
     ['KEY_ENCRYPTION_SECRET', 'short'],
+    ['METRICS_TOKEN', 'short'],
+    ['EVENT_RETENTION_DAYS', '0'],
+    ['EVENT_RETENTION_DAYS', '30d'],
+    ['EVENT_RETENTION_DAYS', '100000'],
     ['WORKERS', '0'],
     ['WORKERS', 'many'],
   ];
