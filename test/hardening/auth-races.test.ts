@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { App } from '../../src/app.ts';
 import { buildTestApp } from '../helpers/app.ts';
+import { signUpAdmin } from '../helpers/admin.ts';
 import { signUp, TEST_PASSWORD, uniqueEmail, type SignedUp } from '../helpers/auth.ts';
 import { testEngines } from '../helpers/databases.ts';
 import { report, scaled } from '../helpers/hardening.ts';
@@ -226,6 +227,58 @@ for (const engine of await testEngines()) {
           .execute();
         assert.deepEqual(rows, [], 'no session of a deleted account');
       }
+    });
+
+    test('an administrator disabling or deleting an account racing its logins: no session survives', async (t) => {
+      const { app, db } = await buildTestApp(t, engine, { env: RELAXED });
+      const admin = await signUpAdmin(app, db);
+      const outcomes: Record<string, number> = {};
+      for (let round = 0; round < rounds * 2; round++) {
+        const user = await signUp(app);
+        const action = round % 2 ? 'delete' : 'disable';
+        // The logins start first; the action lands 0..119 ms later, while their hashes are
+        // being checked or their sessions written.
+        const logins = Array.from({ length: 6 }, (_, i) =>
+          sleep(i * 2).then(() => login(app, user.email, user.password)),
+        );
+        const acted = await sleep((round * 17) % 120).then(() =>
+          app.inject({
+            method: action === 'delete' ? 'DELETE' : 'PATCH',
+            url: `/api/v1/admin/users/${user.user.id}`,
+            headers: admin.headers,
+            ...(action === 'delete' ? {} : { payload: { disabled: true } }),
+          }),
+        );
+        const answers = await Promise.all(logins);
+        assert.ok([200, 204].includes(acted.statusCode), acted.body);
+        for (const answer of answers) {
+          const key = `${action} ${answer.statusCode}`;
+          outcomes[key] = (outcomes[key] ?? 0) + 1;
+          if (answer.statusCode === 200) {
+            // A login that won the race is ended with the account.
+            const token = answer.json<Pair>().access_token;
+            assertProblem(await me(app, token), 401, 'invalid_token');
+            const note = await app.inject({
+              method: 'POST',
+              url: '/api/v1/notes',
+              headers: { authorization: `Bearer ${token}` },
+              payload: { title: 'after the account ended' },
+            });
+            assertProblem(note, 401, 'invalid_token');
+          } else if (action === 'disable' && answer.statusCode === 403) {
+            assertProblem(answer, 403, 'account_disabled');
+          } else {
+            assertProblem(answer, 401, 'invalid_credentials');
+          }
+        }
+        const rows = await app.db.kysely
+          .selectFrom('sessions')
+          .select('id')
+          .where('user_id', '=', user.user.id)
+          .execute();
+        assert.deepEqual(rows, [], `no session of a ${action}d account`);
+      }
+      report(`auth-races/admin-login (${engine.name})`, outcomes);
     });
 
     test('logins and registrations at once: distinct sessions, one account per address', async (t) => {
