@@ -264,7 +264,8 @@ for (const engine of await testEngines()) {
 
       const vocabulary = (): Vocabulary => ({
         emails: [victim.account.email, victim.account.email.toUpperCase(), attacker.account.email],
-        passwords: [attacker.account.password, victim.account.password],
+        // Not the victim's password: logging in as the victim would be the victim acting.
+        passwords: [attacker.account.password],
         ids: [
           ...attacker.sessionIds,
           ...attacker.resourceIds,
