@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { openDatabase, type Db } from './db/connect.ts';
 import { installBodyParsing, parseQueryString } from './http/body.ts';
+import { handleClientError } from './http/client-errors.ts';
 import { handleFrameworkError, installProblemHandling } from './http/problem.ts';
 import { createMethodIndex, notFoundHandler } from './http/routing.ts';
 import { CUSTOM_FORMATS } from './http/schemas.ts';
@@ -35,7 +36,28 @@ export interface BuildOptions {
   webRoot?: string;
   /** Namespace of the throttle counters in Redis (tests isolate themselves with it). */
   throttleKeyPrefix?: string;
+  /** How long clients may take (tests of slow clients shorten them). */
+  timeouts?: ServerTimeouts;
 }
+
+/** Slow clients must not hold connections: each limit in milliseconds. */
+export interface ServerTimeouts {
+  /** Until a request's headers are complete. */
+  headers: number;
+  /** Until a whole request (headers and body) has arrived. */
+  request: number;
+  /** An idle keep-alive connection between two requests. */
+  keepAlive: number;
+  /** A socket with no traffic at all. */
+  idleSocket: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = {
+  headers: 10_000,
+  request: 30_000,
+  keepAlive: 5_000,
+  idleSocket: 60_000,
+};
 
 export type App = FastifyInstance;
 
@@ -53,6 +75,7 @@ declare module 'fastify' {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const db = options.db ?? openDatabase(config);
+  const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
@@ -65,11 +88,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routerOptions: { querystringParser: parseQueryString },
     frameworkErrors: handleFrameworkError,
     // Slow clients must not hold connections: headers within 10 s, a whole request within 30 s,
-    // idle keep-alive sockets closed after 5 s, sockets with no traffic at all after 60 s.
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 5_000,
-    requestTimeout: 30_000,
-    http: { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
+    // idle keep-alive sockets closed after 5 s, sockets with no traffic at all after 60 s. Those
+    // cut off get 408 problem+json, as do malformed requests (400) and oversize headers (431).
+    connectionTimeout: timeouts.idleSocket,
+    keepAliveTimeout: timeouts.keepAlive,
+    requestTimeout: timeouts.request,
+    http: {
+      headersTimeout: timeouts.headers,
+      requestTimeout: timeouts.request,
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headers / 4),
+    },
+    clientErrorHandler: handleClientError,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     ajv: {

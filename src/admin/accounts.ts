@@ -10,7 +10,7 @@ import type { UserRow } from '../db/schema.ts';
 import { isId } from '../db/ids.ts';
 import type { SecurityEvent } from '../events/record.ts';
 import { AppError } from '../http/errors.ts';
-import { deleteUser, findUserById } from '../users/repo.ts';
+import { deleteUser, findUserById, lockUser } from '../users/repo.ts';
 import { activeAdminIds, updateAccount } from './repo.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -104,6 +104,9 @@ export async function deleteAccount(
   if (!isId(userId)) throw noSuchAccount();
   return db.kysely.transaction().execute(async (trx) => {
     const requireAnotherAdmin = await adminGuard(db, trx);
+    // The account's row lock before its sessions are listed: a login racing the deletion has
+    // either started its session (listed and revoked) or waits and then finds no account.
+    await lockUser(trx, db.engine, userId);
     const user = await findUserById(trx, userId);
     if (!user) throw noSuchAccount();
     if (isActiveAdmin(user)) requireAnotherAdmin(userId);

@@ -38,8 +38,9 @@ async function answerWithSession(
   reply: FastifyReply,
   user: UserRow,
   mode: 'token' | 'cookie' | undefined,
+  verifiedPasswordHash?: string,
 ) {
-  const issued = await deps.auth.startSession(user, clientOf(request));
+  const issued = await deps.auth.startSession(user, clientOf(request), verifiedPasswordHash);
   const sessionId = issued.session.id;
   if (mode === 'cookie') {
     const csrfToken = deps.auth.csrf.tokenFor(sessionId);
@@ -150,7 +151,14 @@ export function loginHandler(deps: AuthDeps) {
       throw new AppError('account_disabled', 'This account has been disabled.');
     }
     await deps.auth.throttles.loginSucceeded(email, client.ip);
-    const { answer, sessionId } = await answerWithSession(deps, request, reply, user, mode);
+    const { answer, sessionId } = await answerWithSession(
+      deps,
+      request,
+      reply,
+      user,
+      mode,
+      user.password_hash,
+    );
     publishLoginOutcome('succeeded');
     await recordEvent(deps.db, request.log, {
       type: 'login_succeeded',

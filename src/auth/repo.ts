@@ -1,6 +1,7 @@
 // Queries on sessions and refresh tokens. Every function takes the Kysely instance or the
 // transaction it runs in; none sees HTTP.
 import type { Kysely } from 'kysely';
+import type { Engine } from '../db/connect.ts';
 import type { Database, SessionRow } from '../db/schema.ts';
 
 type Queryable = Kysely<Database>;
@@ -133,4 +134,18 @@ export async function spendRefreshToken(db: Queryable, id: string, at: string): 
     .where('spent_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The user's credentials as they are now, read inside a transaction that is about to start a
+ * session. On PostgreSQL the row is locked (FOR SHARE) until that transaction ends, so a password
+ * change or an account deletion either finishes before (and the check sees it) or waits until
+ * after (and revokes the new session with the others). SQLite runs one transaction at a time.
+ */
+export function lockUserCredentials(db: Queryable, engine: Engine, userId: string) {
+  const query = db
+    .selectFrom('users')
+    .select(['password_hash', 'disabled'])
+    .where('id', '=', userId);
+  return (engine === 'postgres' ? query.forShare() : query).executeTakeFirst();
 }

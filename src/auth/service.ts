@@ -5,7 +5,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { newId } from '../db/ids.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import type { SessionRow, UserRow } from '../db/schema.ts';
+import type { Transaction } from 'kysely';
+import type { Database, SessionRow, UserRow } from '../db/schema.ts';
 import { loadServerSecret } from '../db/secrets.ts';
 import { recordEvent } from '../events/record.ts';
 import { AppError } from '../http/errors.ts';
@@ -104,11 +105,26 @@ export class AuthService {
     await this.keys.purgeRetired();
   }
 
-  /** Starts a session (a login or registration) and issues its first token pair. */
-  async startSession(user: UserRow, client: ClientInfo): Promise<IssuedSession> {
+  /**
+   * Starts a session (a login or registration) and issues its first token pair. A login passes
+   * the password hash it verified: if the password was changed or the account deleted or disabled
+   * while the hash was being checked, no session starts (the login fails as it would a moment
+   * later), so a password change can never leave behind a session opened with the old password.
+   */
+  async startSession(
+    user: UserRow,
+    client: ClientInfo,
+    verifiedPasswordHash?: string,
+  ): Promise<IssuedSession> {
     const refresh = generateRefreshToken();
     const expiresAt = new Date(Date.now() + this.#config.refreshTokenTtl * 1000).toISOString();
     const session = await this.#db.kysely.transaction().execute(async (trx) => {
+      if (verifiedPasswordHash !== undefined) {
+        const now = await repo.lockUserCredentials(trx, this.#db.engine, user.id);
+        if (!now || now.password_hash !== verifiedPasswordHash)
+          throw new AppError('invalid_credentials', 'The email or password is wrong.');
+        if (now.disabled) throw new AppError('account_disabled', 'This account has been disabled.');
+      }
       const row = await repo.insertSession(trx, {
         id: newId(),
         userId: user.id,
@@ -175,7 +191,13 @@ export class AuthService {
     )) {
       const spentAt =
         row.spent_at ?? (await repo.findRefreshToken(this.#db.kysely, row.id))?.spent_at;
-      if (!spentAt || now - Date.parse(spentAt) > this.#config.refreshReuseGrace * 1000) {
+      if (!spentAt) {
+        // The token is gone, not reused: its session ended meanwhile (a logout, a password
+        // change or a revocation won the race).
+        publishRefreshOutcome('invalid');
+        throw new AppError('invalid_refresh_token', 'The refresh token is not valid.');
+      }
+      if (now - Date.parse(spentAt) > this.#config.refreshReuseGrace * 1000) {
         await this.revokeSessions(user.id, [row.session_id]);
         await recordEvent(this.#db, this.#log, {
           type: 'refresh_reused',
@@ -211,9 +233,14 @@ export class AuthService {
       sessionId: row.session_id,
       role: user.role,
     });
+    const session = await repo.findLiveSession(this.#db.kysely, row.session_id);
+    if (!session || this.revocation.isRevoked(row.session_id)) {
+      // Ended between the rotation and now: what was just issued dies with it.
+      publishRefreshOutcome('invalid');
+      throw new AppError('invalid_refresh_token', 'The refresh token is not valid.');
+    }
     this.touch(row.session_id);
     publishRefreshOutcome(outcome);
-    const session = (await repo.findLiveSession(this.#db.kysely, row.session_id))!;
     return {
       session,
       accessToken: access.token,
@@ -226,21 +253,37 @@ export class AuthService {
   async revokeSessions(userId: string, sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
     await this.#db.kysely.transaction().execute(async (trx) => {
-      await this.revocation.revoke(
-        trx,
-        sessionIds.map((sessionId) => ({ sessionId, userId })),
-      );
-      await repo.deleteSessions(trx, sessionIds);
+      await this.#revokeIn(trx, userId, sessionIds);
     });
   }
 
-  /** Revokes every session of the user but `exceptSessionId`; returns the revoked ids. */
-  async revokeAllSessions(userId: string, exceptSessionId?: string): Promise<string[]> {
-    const ids = (await repo.sessionIdsOfUser(this.#db.kysely, userId)).filter(
-      (id) => id !== exceptSessionId,
+  async #revokeIn(trx: Transaction<Database>, userId: string, sessionIds: string[]) {
+    if (sessionIds.length === 0) return;
+    await this.revocation.revoke(
+      trx,
+      sessionIds.map((sessionId) => ({ sessionId, userId })),
     );
-    await this.revokeSessions(userId, ids);
-    return ids;
+    await repo.deleteSessions(trx, sessionIds);
+  }
+
+  /**
+   * Revokes every session of the user but `exceptSessionId`; returns the revoked ids. With
+   * `trx`, inside the caller's transaction (after it changed what the sessions were opened with,
+   * so that a login racing the change either is listed here or sees the change).
+   */
+  async revokeAllSessions(
+    userId: string,
+    exceptSessionId?: string,
+    trx?: Transaction<Database>,
+  ): Promise<string[]> {
+    const revokeAll = async (inside: Transaction<Database>) => {
+      const ids = (await repo.sessionIdsOfUser(inside, userId)).filter(
+        (id) => id !== exceptSessionId,
+      );
+      await this.#revokeIn(inside, userId, ids);
+      return ids;
+    };
+    return trx ? revokeAll(trx) : this.#db.kysely.transaction().execute(revokeAll);
   }
 
   /** Notes that a session was used; written at most once a minute per session, in batches. */

@@ -67,6 +67,13 @@ function openPostgres(url: string): Db {
   // An idle client that loses its server emits 'error' on the pool; without a listener that
   // would crash the process. The pool discards the client and readiness reports the outage.
   pool.on('error', () => {});
+  // pg-pool listens for errors only while a client is idle: a client checked out (between two
+  // statements of a transaction, or just before its release) whose server goes away emits
+  // 'error' with nobody listening, an uncaught exception that ends the process. Its current or
+  // next query fails instead, and the pool discards it on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const kysely = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   return {
     kysely,

@@ -1,5 +1,6 @@
 // Request bodies and query strings, parsed by our own rules instead of Fastify's defaults:
-// - only `application/json` (optionally `charset=utf-8`) is accepted, any other type is 415;
+// - only `application/json` (optionally `charset=utf-8`) is accepted, any other type is 415, and
+//   so is a Content-Encoding (gzip, br, ...): bodies are not decompressed;
 // - bodies over 1 MiB are refused from their Content-Length or as soon as they cross the limit,
 //   never buffered whole;
 // - an empty body is `{}` whatever its type;
@@ -75,7 +76,19 @@ function tooLarge(): AppError {
   });
 }
 
+/** True without a Content-Encoding, or with only `identity`: the bytes are the JSON itself. */
+function isIdentityEncoding(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  return header
+    .split(',')
+    .every((coding) => ['', 'identity'].includes(coding.trim().toLowerCase()));
+}
+
 async function parseJsonBody(request: FastifyRequest, payload: IncomingMessage): Promise<unknown> {
+  // Compressed bodies are not decoded: taking their bytes for JSON would misread them (RFC 9110
+  // §15.5.16 answers an unsupported content coding with 415).
+  if (!isIdentityEncoding(request.headers['content-encoding']))
+    throw new AppError('unsupported_media_type', 'Send the body without a Content-Encoding.');
   const declared = Number(request.headers['content-length']);
   if (declared > 0) {
     if (!isJsonContentType(request.headers['content-type'])) {

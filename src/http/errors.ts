@@ -3,6 +3,7 @@
 
 export const ERROR_CODES = {
   validation_failed: { status: 400, title: 'Validation failed' },
+  bad_request: { status: 400, title: 'Malformed HTTP request' },
   invalid_json: { status: 400, title: 'Invalid JSON' },
   weak_password: { status: 400, title: 'Weak password' },
   unauthenticated: { status: 401, title: 'Authentication required' },
@@ -16,12 +17,14 @@ export const ERROR_CODES = {
   account_disabled: { status: 403, title: 'Account disabled' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  request_timeout: { status: 408, title: 'Request timeout' },
   email_taken: { status: 409, title: 'Email already registered' },
   last_admin: { status: 409, title: 'Last administrator' },
   version_conflict: { status: 412, title: 'Version conflict' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  headers_too_large: { status: 431, title: 'Request headers too large' },
   internal: { status: 500, title: 'Internal server error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,7 +1,9 @@
 // The one place that turns every failure into RFC 9457 problem+json: our AppErrors, Fastify's
-// validation and parsing errors, unknown routes and methods, and anything unexpected (500
-// `internal`, with the request id; the stack goes to the log only).
+// validation and parsing errors, unknown routes and methods, a database that does not answer (503
+// `service_unavailable`), and anything unexpected (500 `internal`, with the request id; the stack
+// goes to the log only).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { AppError, problemOf, type ErrorCode, type FieldError } from './errors.ts';
 
 interface AjvError {
@@ -135,6 +137,15 @@ function handleError(
   if (known) {
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, known);
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return sendProblem(
+      reply,
+      new AppError('service_unavailable', 'The database does not answer; try again shortly.', {
+        headers: { 'retry-after': '5' },
+      }),
+    );
   }
   request.log.error({ err: error }, 'unexpected error');
   return sendProblem(reply, new AppError('internal', undefined), request.id);

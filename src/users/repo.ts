@@ -1,5 +1,6 @@
 // Queries on users. Emails are stored as typed and compared through `email_lower`.
 import type { Kysely } from 'kysely';
+import type { Engine } from '../db/connect.ts';
 import type { Database, NewUser, UserRow } from '../db/schema.ts';
 
 export type Queryable = Kysely<Database>;
@@ -53,6 +54,15 @@ export async function updatePasswordHash(
     .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
     .where('id', '=', userId)
     .execute();
+}
+
+/**
+ * Locks the user's row until the transaction ends (PostgreSQL; SQLite runs one transaction at a
+ * time), so a login racing an account change waits for it instead of slipping in between.
+ */
+export async function lockUser(db: Queryable, engine: Engine, userId: string): Promise<void> {
+  if (engine === 'postgres')
+    await db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
 }
 
 export async function deleteUser(db: Queryable, userId: string): Promise<void> {

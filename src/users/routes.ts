@@ -15,6 +15,7 @@ import {
   findUserByEmail,
   findUserById,
   isUniqueViolation,
+  lockUser,
   updatePasswordHash,
   updateUserProfile,
 } from './repo.ts';
@@ -125,8 +126,13 @@ export function userRoutes(deps: AuthDeps): FastifyPluginAsyncTypebox {
         const { current_password, new_password } = request.body;
         assertStrongPassword(new_password, '/new_password');
         await confirmPassword(userId, request.ip, current_password, '/current_password');
-        await updatePasswordHash(db.kysely, userId, await hashPassword(new_password));
-        const revoked = await auth.revokeAllSessions(userId, sessionId);
+        const passwordHash = await hashPassword(new_password);
+        // One transaction: a login that checked the old password either started its session
+        // before the change (and is revoked here) or finds the new hash and fails.
+        const revoked = await db.kysely.transaction().execute(async (trx) => {
+          await updatePasswordHash(trx, userId, passwordHash);
+          return auth.revokeAllSessions(userId, sessionId, trx);
+        });
         await recordEvent(db, request.log, {
           type: 'password_changed',
           userId,
@@ -153,6 +159,9 @@ export function userRoutes(deps: AuthDeps): FastifyPluginAsyncTypebox {
         // One transaction: the sessions are revoked (every instance refuses their tokens) and the
         // user goes with everything that carries its id.
         await db.kysely.transaction().execute(async (trx) => {
+          // The row lock first: a login racing the deletion has either started its session
+          // (listed and revoked below) or waits and then finds no account.
+          await lockUser(trx, db.engine, userId);
           const sessionIds = await sessionIdsOfUser(trx, userId);
           await auth.revocation.revoke(
             trx,

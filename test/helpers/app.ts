@@ -2,7 +2,7 @@
 // engine, closed and dropped when the test ends.
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
-import { buildApp, type App } from '../../src/app.ts';
+import { buildApp, type App, type ServerTimeouts } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   beforeReady?: (app: App) => void | Promise<void>;
   /** The built web app to serve (a fixture directory); defaults to web/dist. */
   webRoot?: string;
+  /** Server timeouts (tests of slow clients shorten them). */
+  timeouts?: ServerTimeouts;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -44,6 +46,7 @@ export async function buildTestApp(
     logger: false,
     throttleKeyPrefix,
     webRoot: options.webRoot,
+    timeouts: options.timeouts,
   });
   await options.beforeReady?.(app);
   await app.ready();
