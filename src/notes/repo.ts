@@ -20,6 +20,7 @@ import {
   type NotePosition,
 } from './list-query.ts';
 import { NOTE_COLUMNS } from './order.ts';
+import { readNotePage, type NotePageJson } from './page-json.ts';
 import type { Note, NoteCreate, NotePatch } from './schemas.ts';
 import { searchColumns } from './search.ts';
 
@@ -40,6 +41,13 @@ export interface NoteRepo {
     limit: number,
     after?: NotePosition,
   ): Promise<NotePage>;
+  /** A page without a search, as JSON text built by the database (page-json.ts). */
+  listJson(
+    userId: string,
+    filters: Omit<NoteFilters, 'search'>,
+    limit: number,
+    after?: NotePosition,
+  ): Promise<NotePageJson>;
   update(
     userId: string,
     id: string,
@@ -225,6 +233,17 @@ export function noteRepo(db: Db): NoteRepo {
         notes,
         next: rows.length > limit && last ? [last.updated_at, last.id] : null,
       };
+    },
+
+    listJson(userId, filters, limit, after) {
+      return readNotePage(db, {
+        userId,
+        archived: filters.archived,
+        pinned: filters.pinned,
+        tag: filters.tag,
+        limit,
+        after,
+      });
     },
 
     async update(userId, id, patch, expected) {
