@@ -20,6 +20,7 @@ import {
   type NotePosition,
 } from './list-query.ts';
 import { NOTE_COLUMNS } from './order.ts';
+import { insertNoteQuery, insertTagsQuery } from './create-sql.ts';
 import { readNotePage, type NotePageJson } from './page-json.ts';
 import type { Note, NoteCreate, NotePatch } from './schemas.ts';
 import { searchColumns } from './search.ts';
@@ -205,17 +206,12 @@ export function noteRepo(db: Db): NoteRepo {
         created_at: now,
         updated_at: now,
       };
-      const row = {
-        ...note,
-        user_id: userId,
-        tags: JSON.stringify(note.tags),
-        ...searchColumns(engine, note),
-      };
-      if (note.tags.length === 0) await kysely.insertInto('notes').values(row).execute();
+      const insertNote = insertNoteQuery(engine, userId, note, searchColumns(engine, note));
+      if (note.tags.length === 0) await kysely.executeQuery(insertNote);
       else
         await kysely.transaction().execute(async (trx) => {
-          await trx.insertInto('notes').values(row).execute();
-          await insertTags(trx, userId, note);
+          await trx.executeQuery(insertNote);
+          await trx.executeQuery(insertTagsQuery(engine, userId, note));
         });
       return note;
     },
