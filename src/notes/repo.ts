@@ -20,7 +20,12 @@ import {
   type NotePosition,
 } from './list-query.ts';
 import { NOTE_COLUMNS } from './order.ts';
-import { insertNoteQuery, insertTagsQuery } from './create-sql.ts';
+import {
+  insertNoteQuery,
+  insertTagsQuery,
+  updateNoteQuery,
+  type NoteChanges,
+} from './write-sql.ts';
 import { readNotePage, type NotePageJson } from './page-json.ts';
 import type { Note, NoteCreate, NotePatch } from './schemas.ts';
 import { searchColumns } from './search.ts';
@@ -254,34 +259,18 @@ export function noteRepo(db: Db): NoteRepo {
       if (expected?.length === 0) return failed(await missOrConflict(kysely, userId, id));
       const tags = patch.tags === undefined ? undefined : uniqueTags(patch.tags);
       return kysely.transaction().execute(async (trx): Promise<WriteResult<Note>> => {
-        let update = trx
-          .updateTable('notes')
-          .set((eb) => ({
-            title: patch.title,
-            body: patch.body,
-            tags: tags === undefined ? undefined : JSON.stringify(tags),
-            pinned: patch.pinned,
-            archived: patch.archived,
-            ...searchColumns(engine, patch),
-            version: eb('version', '+', 1),
-            updated_at: new Date().toISOString(),
-          }))
-          .where('user_id', '=', userId)
-          .where('id', '=', id);
-        if (expected !== undefined) update = update.where('version', 'in', expected);
-        const row = await update
-          .returning([
-            'id',
-            'title',
-            'body',
-            'tags',
-            'pinned',
-            'archived',
-            'version',
-            'created_at',
-            'updated_at',
-          ])
-          .executeTakeFirst();
+        const changes: NoteChanges = {
+          title: patch.title,
+          body: patch.body,
+          tags: tags === undefined ? undefined : JSON.stringify(tags),
+          pinned: patch.pinned,
+          archived: patch.archived,
+          ...searchColumns(engine, patch),
+        };
+        const updated = await trx.executeQuery<NoteRow>(
+          updateNoteQuery(engine, userId, id, changes, new Date().toISOString(), expected),
+        );
+        const row = updated.rows[0];
         if (row === undefined) return failed(await missOrConflict(trx, userId, id));
         const note = toNote(row);
         await syncTags(trx, userId, note, tags !== undefined);

@@ -1,6 +1,7 @@
-// The statements of a note's creation, written once per engine (and per number of tags) rather
-// than built and compiled by Kysely on every request: creating notes is the write path clients
-// hit most, and compiling the two INSERTs cost about as much as SQLite's own work on them.
+// The statements of a note's creation and change, written once per engine and shape (number of
+// tags, fields changed) rather than built and compiled by Kysely on every request: these are the
+// write paths clients hit most, and compiling the statements cost about as much as SQLite's own
+// work on them.
 import { CompiledQuery } from 'kysely';
 import type { Engine } from '../db/connect.ts';
 import type { Note } from './schemas.ts';
@@ -73,4 +74,63 @@ export function insertTagsQuery(engine: Engine, userId: string, note: Note): Com
   const values: unknown[] = [];
   for (const tag of note.tags) values.push(note.id, tag, userId, note.archived, note.updated_at);
   return CompiledQuery.raw(tagInsertText(engine, note.tags.length), values);
+}
+
+/** The columns an UPDATE may set besides version and updated_at, in binding order. */
+export interface NoteChanges {
+  title?: string | undefined;
+  body?: string | undefined;
+  /** The tags as stored (JSON text). */
+  tags?: string | undefined;
+  pinned?: boolean | undefined;
+  archived?: boolean | undefined;
+  search_title?: string | undefined;
+  search_body?: string | undefined;
+}
+
+const CHANGE_COLUMNS = [
+  'title',
+  'body',
+  'tags',
+  'pinned',
+  'archived',
+  'search_title',
+  'search_body',
+] as const;
+
+const RETURNED = 'id, title, body, tags, pinned, archived, version, created_at, updated_at';
+const updates = new Map<string, string>();
+
+/**
+ * The UPDATE of a note's changed columns, version + 1 and updated_at, only when the note is the
+ * user's and (with `expected`) at one of the accepted versions; it returns the changed note.
+ */
+export function updateNoteQuery(
+  engine: Engine,
+  userId: string,
+  id: string,
+  changes: NoteChanges,
+  updatedAt: string,
+  expected: readonly number[] | undefined,
+): CompiledQuery {
+  const present = CHANGE_COLUMNS.filter((column) => changes[column] !== undefined);
+  const values: unknown[] = present.map((column) => changes[column]);
+  values.push(updatedAt, userId, id);
+  if (expected !== undefined) values.push(...expected);
+  const key = `${engine}:${present.join(',')}:${expected?.length ?? '-'}`;
+  let text = updates.get(key);
+  if (text === undefined) {
+    let index = 0;
+    const mark = (): string => (engine === 'sqlite' ? '?' : `$${++index}`);
+    const sets = present.map((column) => `${column} = ${mark()}`);
+    sets.push('version = version + 1', `updated_at = ${mark()}`);
+    text = `UPDATE notes SET ${sets.join(', ')} WHERE user_id = ${mark()} AND id = ${mark()}`;
+    if (expected !== undefined)
+      text += ` AND version IN (${expected.map(() => mark()).join(', ')})`;
+    text += ` RETURNING ${RETURNED}`;
+    // If-Match lists are short, but a client could send many shapes: keep the cache bounded.
+    if (updates.size >= 500) updates.clear();
+    updates.set(key, text);
+  }
+  return CompiledQuery.raw(text, values);
 }
