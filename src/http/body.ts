@@ -18,6 +18,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /** True for `application/json` with no parameter but `charset=utf-8` (quoted or not). */
 export function isJsonContentType(header: string | undefined): boolean {
   if (header === undefined) return false;
+  // What nearly every client sends, without splitting it.
+  if (header === 'application/json' || header === 'application/json; charset=utf-8') return true;
   const [mediaType, ...parameters] = header.split(';');
   if (mediaType?.trim().toLowerCase() !== 'application/json') return false;
   return parameters.every((parameter) => {

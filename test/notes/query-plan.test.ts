@@ -11,6 +11,7 @@ import type { Db } from '../../src/db/connect.ts';
 import { parseSearch } from '../../src/db/full-text.ts';
 import { matchingNotesQuery, noteWalkQuery } from '../../src/notes/list-query.ts';
 import { matchesSearch } from '../../src/notes/search.ts';
+import { bindings, notePageStatement, type PageValues } from '../../src/notes/page-json.ts';
 import type { NoteFilters } from '../../src/notes/order.ts';
 import { todoListQuery } from '../../src/todos/repo.ts';
 import { buildTestApp } from '../helpers/app.ts';
@@ -166,6 +167,54 @@ for (const engine of await testEngines()) {
         assertOrderedIndexRead(db, smallPlan, index);
         // No step touches more rows than the page (21): not the user's 3,000.
         if (engine.name === 'postgres') assert.ok(mostRows(bigPlan.nodes) <= 21, label);
+      }
+    });
+
+    test('the JSON pages read the list index in order and never more than the page', async (t) => {
+      const { db } = await buildTestApp(t, engine);
+      const big = await insertUser(db, 'big');
+      await seedNotes(db, big, 3_000);
+      await db.kysely.executeQuery(CompiledQuery.raw('ANALYZE'));
+      const cursor: [string, string] = ['2030-01-02T00:00:00.000Z', newId()];
+      const base: PageValues = {
+        userId: big,
+        archived: false,
+        pinned: undefined,
+        tag: undefined,
+        limit: 20,
+        after: undefined,
+      };
+      const cases: [Partial<PageValues>, string][] = [
+        [{}, 'notes_user_updated_idx'],
+        [{ after: cursor }, 'notes_user_updated_idx'],
+        [{ pinned: true }, 'notes_user_pinned_updated_idx'],
+        [{ tag: 'tag3' }, 'note_tags_user_tag_idx'],
+        [{ tag: 'tag3', after: cursor }, 'note_tags_user_tag_idx'],
+      ];
+      for (const [extra, index] of cases) {
+        const values = { ...base, ...extra };
+        const statement = notePageStatement(db.engine, values);
+        const query = {
+          compile: () => CompiledQuery.raw(statement.text, bindings(statement, values)),
+        };
+        const plan = await explain(db, query);
+        if (engine.name === 'sqlite') {
+          // The page's 21 rows are read along the index; only they are numbered and sorted.
+          assert.match(
+            plan.text,
+            new RegExp(`USING (COVERING )?INDEX ${index} \\(user_id=\\?`),
+            plan.text,
+          );
+          assert.doesNotMatch(plan.text, /^SCAN (n|t)\b/m, plan.text);
+        } else {
+          const types = plan.nodes.map((node) => node['Node Type']);
+          assert.ok(!types.includes('Seq Scan'), plan.text);
+          assert.ok(
+            plan.nodes.some((node) => node['Index Name'] === index),
+            plan.text,
+          );
+          assert.ok(mostRows(plan.nodes) <= 21, plan.text);
+        }
       }
     });
 
