@@ -114,6 +114,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Node answers an unknown `Expect` value with a bare 417 of its own, outside every hook (no
+  // problem+json, no security headers). HTTP lets a server ignore expectations it does not know:
+  // such requests are handled like any other.
+  app.server.on('checkExpectation', (request, response) =>
+    app.server.emit('request', request, response),
+  );
 
   app.decorate('db', db);
   app.decorate('config', config);
