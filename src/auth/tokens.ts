@@ -19,6 +19,11 @@ import { SIGNING_ALGORITHM, type KeyStore } from './keys.ts';
 
 export const AUDIENCE = 'jotter';
 const CACHE_LIMIT = 10_000;
+/**
+ * Seconds of clock skew allowed between instances. A cached verification honours the same
+ * margin, so a token expires at the same moment whether it was seen before or not.
+ */
+const CLOCK_TOLERANCE_SECONDS = 5;
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 
 export interface AccessClaims {
@@ -78,7 +83,7 @@ export class TokenService {
   async verify(token: string): Promise<AccessClaims> {
     const cached = this.#cache.get(token);
     if (cached) {
-      if (Date.now() < cached.expiresAt) return cached;
+      if (Date.now() < cached.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000) return cached;
       this.#cache.delete(token);
       throw new AppError('token_expired', 'The access token has expired.');
     }
@@ -113,8 +118,7 @@ export class TokenService {
         issuer: this.#options.issuer,
         audience: AUDIENCE,
         requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
-        // No tolerance: a token expires at its `exp`, whether its verification is cached or not.
-        clockTolerance: 0,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired)
