@@ -86,6 +86,18 @@ export class NodeSqliteDatabase implements SqliteDatabase {
     return statement;
   }
 
+  /**
+   * Runs a read at once, outside Kysely, when no transaction is open on the connection; undefined
+   * when one is (the caller then goes through Kysely, which waits for it). Kysely's SQLite driver
+   * takes a lock for every query, which costs a few promise turns (~20 µs of a ~60 µs page read,
+   * measured); SQLite itself runs a statement synchronously, so outside a transaction (which
+   * another request may hold open across awaits) a read sees exactly what Kysely would show it.
+   */
+  readIfIdle<R>(sql: string, parameters: ReadonlyArray<unknown>): R[] | undefined {
+    if (this.raw.isTransaction) return undefined;
+    return this.prepare(sql).all(parameters) as R[];
+  }
+
   close(): void {
     this.#statements.clear();
     if (this.raw.isOpen) this.raw.close();

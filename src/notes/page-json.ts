@@ -180,9 +180,9 @@ export function bindings(statement: PageStatement, values: PageValues): unknown[
 }
 
 /**
- * One page of the user's notes (no search) as JSON text. SQLite runs it through Kysely's
- * connection, which keeps it out of another request's open transaction; PostgreSQL as a named
- * statement on the pool.
+ * One page of the user's notes (no search) as JSON text. SQLite runs it at once when no
+ * transaction is open, else through Kysely's connection, which keeps it out of another request's
+ * open transaction; PostgreSQL as a named statement on the pool.
  */
 export async function readNotePage(db: Db, values: PageValues): Promise<NotePageJson> {
   const statement = notePageStatement(db.engine, values);
@@ -196,10 +196,10 @@ export async function readNotePage(db: Db, values: PageValues): Promise<NotePage
     });
     row = result.rows[0];
   } else {
-    const result = await db.kysely.executeQuery<PageRow>(
-      CompiledQuery.raw(statement.text, parameters),
-    );
-    row = result.rows[0];
+    const rows =
+      db.sqlite?.readIfIdle<PageRow>(statement.text, parameters) ??
+      (await db.kysely.executeQuery<PageRow>(CompiledQuery.raw(statement.text, parameters))).rows;
+    row = rows[0];
   }
   const ends = row?.ends == null ? [] : (JSON.parse(row.ends) as NotePosition[]);
   return {
