@@ -79,14 +79,22 @@ export class TokenService {
     return { token, expiresIn: expiresAt - now };
   }
 
+  /**
+   * The claims of a token this instance has verified before and that has not expired since;
+   * undefined for a token not seen (or no longer cached): `verify` it. Throws `token_expired`.
+   */
+  verifiedBefore(token: string): AccessClaims | undefined {
+    const cached = this.#cache.get(token);
+    if (cached === undefined) return undefined;
+    if (Date.now() < cached.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000) return cached;
+    this.#cache.delete(token);
+    throw new AppError('token_expired', 'The access token has expired.');
+  }
+
   /** Verifies signature and claims; throws `invalid_token` or `token_expired`. */
   async verify(token: string): Promise<AccessClaims> {
-    const cached = this.#cache.get(token);
-    if (cached) {
-      if (Date.now() < cached.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000) return cached;
-      this.#cache.delete(token);
-      throw new AppError('token_expired', 'The access token has expired.');
-    }
+    const cached = this.verifiedBefore(token);
+    if (cached !== undefined) return cached;
     const claims = await this.#verifyUncached(token);
     if (this.#cache.size >= CACHE_LIMIT) {
       // Maps iterate in insertion order: drop the oldest entry.
