@@ -157,17 +157,21 @@ export function installBodyParsing(app: FastifyInstance): void {
     );
   });
   // A request without body bytes (no length, or length 0, and not chunked) has the body `{}`, whatever Content-Type says (even one Fastify cannot parse).
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks, not async ones: they run on every request and need no promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     const length = request.headers['content-length'];
     if (
       (length === undefined || length === '0') &&
-      request.headers['transfer-encoding'] === undefined
+      request.headers['transfer-encoding'] === undefined &&
+      request.headers['content-type'] !== undefined
     ) {
       delete request.headers['content-type'];
     }
+    done();
   });
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined)
       request.body = {};
+    done();
   });
 }

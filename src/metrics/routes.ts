@@ -33,13 +33,14 @@ export function installMetrics(app: FastifyInstance, db: Db, config: Config): vo
   // With WORKERS > 1, every worker answers with the whole cluster's figures.
   const clusterMetrics = joinClusterMetrics([processRegistry, metrics.registry]);
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? 'unmatched',
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    done();
   });
   app.addHook('onClose', async () => metrics.close());
 
