@@ -10,6 +10,7 @@ import { installBodyParsing, parseQueryString } from './http/body.ts';
 import { handleClientError } from './http/client-errors.ts';
 import { handleFrameworkError, installProblemHandling } from './http/problem.ts';
 import { createMethodIndex, notFoundHandler } from './http/routing.ts';
+import { lazySchemaCompilers } from './http/lazy-schemas.ts';
 import { CUSTOM_FORMATS } from './http/schemas.ts';
 import { registerSecurityHeaders } from './http/security.ts';
 import { healthRoutes } from './ops/health.ts';
@@ -70,13 +71,17 @@ declare module 'fastify' {
     db: Db;
     config: Config;
     auth: AuthService;
+    /** Compiles every route schema not compiled yet (they compile on first use; tests call it). */
+    compileAllSchemas(): void;
   }
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const db = options.db ?? openDatabase(config);
   const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
+    schemaController: { compilersFactory: schemas.compilersFactory },
     logger: options.logger ?? {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
@@ -121,6 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.server.emit('request', request, response),
   );
 
+  app.decorate('compileAllSchemas', schemas.compileAll);
   app.decorate('db', db);
   app.decorate('config', config);
   const auth = await AuthService.start(db, config, app.log, {
