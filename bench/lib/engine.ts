@@ -10,7 +10,7 @@ import type { BenchPostgres } from './postgres.ts';
 import { jotterSpec, scriptSpec, startServer, type RunningServer } from './processes.ts';
 import { compare, toRow, type Row } from './report.ts';
 import { seed, type Seeded } from './seed.ts';
-import { rssMb, type Pinning } from './system.ts';
+import { processTree, treeRssMb, type Pinning } from './system.ts';
 import { runBigWorkload } from './big.ts';
 import {
   CONNECTIONS,
@@ -131,14 +131,15 @@ export async function benchEngine(
   let seeded: Seeded;
   try {
     await sleep(1000);
-    facts.idleRssMb = rssMb(server.pid);
+    facts.idleRssMb = treeRssMb(server.pid);
     seeded = await seed(server.url, {
       users: options.users,
       notesPerUser: options.notesPerUser,
       runId: context.runId,
     });
     facts.hasNotes = seeded.hasNotes;
-    const watched = watching(context, () => [server.pid], SERVER_APP);
+    // With WORKERS > 1 the server is a primary and its workers: all of them are the server.
+    const watched = watching(context, () => processTree(server.pid), SERVER_APP);
     const measure = async (name: string, connections: number, streams: LoadStream[]) => {
       const rounds = await runRounds(streams, run, watched);
       return streams.map((_, i) =>
@@ -165,7 +166,7 @@ export async function benchEngine(
         );
       if (wants(options, 'mixed')) {
         const [row] = await measure('W-mixed', CONNECTIONS.mixed, [mixedStream(server.url, users)]);
-        facts.rssAfterMixedMb = rssMb(server.pid);
+        facts.rssAfterMixedMb = treeRssMb(server.pid);
         rows.push(row!);
       }
       if (wants(options, 'storm')) {

@@ -2,7 +2,7 @@
 // /proc), how busy each core was (to tell a quiet round from one disturbed by other work on the
 // machine), and core pinning with `taskset` when it is installed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 
 /** Clock ticks per second of /proc's CPU counters (USER_HZ; 100 on every Linux we run on). */
@@ -51,6 +51,36 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * A process and all its descendants (a `WORKERS` primary and its workers), from
+ * /proc/<pid>/task/<tid>/children; just the process where that file does not exist.
+ */
+export function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${tree[i]}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        const children = readFileSync(`/proc/${tree[i]}/task/${task}/children`, 'utf8');
+        for (const child of children.split(' ')) if (child.trim() !== '') tree.push(Number(child));
+      } catch {
+        // The task ended meanwhile.
+      }
+    }
+  }
+  return tree;
+}
+
+/** Resident memory of a process and its descendants (its workers) in MB. */
+export function treeRssMb(pid: number): number {
+  return processTree(pid).reduce((sum, member) => sum + rssMb(member), 0);
 }
 
 /** Resident memory of a process in MB (0 once it is gone). */
