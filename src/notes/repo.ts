@@ -1,10 +1,12 @@
 // Notes storage. Every query is scoped by the owner's id (`WHERE user_id = ? AND id = ?`), so
 // another user's note, a deleted one and a malformed id are all the same miss. Writes that
 // depend on a version check it in the writing statement itself (src/db/versioned.ts).
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import { groupCommit } from '../db/group-commit.ts';
 import { isId, newId } from '../db/ids.ts';
 import type { Database } from '../db/schema.ts';
+import type { NodeSqliteDatabase } from '../db/sqlite-driver.ts';
 import {
   accepts,
   failed,
@@ -158,8 +160,15 @@ function isEmptyPatch(patch: NotePatch): boolean {
   );
 }
 
+/** Runs a compiled write on the SQLite connection itself (inside a group commit). */
+function run(sqlite: NodeSqliteDatabase, query: CompiledQuery): void {
+  sqlite.prepare(query.sql).run(query.parameters);
+}
+
 export function noteRepo(db: Db): NoteRepo {
   const { kysely, engine } = db;
+  // On SQLite, writes commit in groups (src/db/group-commit.ts); PostgreSQL commits each alone.
+  const commits = engine === 'sqlite' ? groupCommit(db) : undefined;
 
   async function get(userId: string, id: string): Promise<Note | null> {
     if (!isId(id)) return null;
@@ -212,11 +221,17 @@ export function noteRepo(db: Db): NoteRepo {
         updated_at: now,
       };
       const insertNote = insertNoteQuery(engine, userId, note, searchColumns(engine, note));
-      if (note.tags.length === 0) await kysely.executeQuery(insertNote);
+      const insertTags = note.tags.length === 0 ? undefined : insertTagsQuery(engine, userId, note);
+      if (commits !== undefined) {
+        await commits.run((sqlite) => {
+          run(sqlite, insertNote);
+          if (insertTags !== undefined) run(sqlite, insertTags);
+        });
+      } else if (insertTags === undefined) await kysely.executeQuery(insertNote);
       else
         await kysely.transaction().execute(async (trx) => {
           await trx.executeQuery(insertNote);
-          await trx.executeQuery(insertTagsQuery(engine, userId, note));
+          await trx.executeQuery(insertTags);
         });
       return note;
     },
