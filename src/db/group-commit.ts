@@ -1,8 +1,8 @@
 // Group commit on SQLite: the writes that reach the database in one turn of the event loop are
 // committed together, in one transaction, and each is answered only after that COMMIT. A commit
-// is most of a small write's cost on SQLite (the WAL frames of every page it touched, the
-// full-text index's new segment, checkpoints), and writes that commit together share those pages:
-// see README.md, "Performance".
+// is a large part of a small write's cost on SQLite (the WAL frames of every page it touched, and
+// the checkpoints that copy them back), and writes that commit together share those pages: a note
+// create cost ~40 % less in groups of 8 or more (README.md, "Performance").
 //
 // - When any write of a batch fails, the whole transaction is rolled back and each of its writes
 //   is run again in a transaction of its own, so one failure undoes no other write. (Not a
