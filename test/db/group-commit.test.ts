@@ -63,7 +63,7 @@ describe('SQLite group commit', () => {
     ]);
     assert.equal(results[0].status, 'fulfilled');
     assert.equal(results[1].status, 'rejected');
-    assert.match(String((results[1] as PromiseRejectedResult).reason), /UNIQUE constraint failed/);
+    assert.match(String(results[1].reason), /UNIQUE constraint failed/);
     assert.equal(results[2].status, 'fulfilled');
     assert.deepEqual(
       ['b1', 'b2', 'b3'].map((value) => committed(value)),
