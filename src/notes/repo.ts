@@ -1,10 +1,12 @@
 // Notes storage. Every query is scoped by the owner's id (`WHERE user_id = ? AND id = ?`), so
 // another user's note, a deleted one and a malformed id are all the same miss. Writes that
 // depend on a version check it in the writing statement itself (src/db/versioned.ts).
-import type { Kysely, Transaction } from 'kysely';
-import type { Db } from '../db/connect.ts';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
+import type { Db, Engine } from '../db/connect.ts';
+import { groupCommit } from '../db/group-commit.ts';
 import { isId, newId } from '../db/ids.ts';
 import type { Database } from '../db/schema.ts';
+import type { NodeSqliteDatabase } from '../db/sqlite-driver.ts';
 import {
   accepts,
   failed,
@@ -21,8 +23,11 @@ import {
 } from './list-query.ts';
 import { NOTE_COLUMNS } from './order.ts';
 import {
+  deleteNoteQuery,
   insertNoteQuery,
   insertTagsQuery,
+  noteVersionQuery,
+  syncTagsQueries,
   updateNoteQuery,
   type NoteChanges,
 } from './write-sql.ts';
@@ -95,57 +100,31 @@ export function uniqueTags(tags: readonly string[]): string[] {
   return [...new Set(tags)];
 }
 
+/** Runs a compiled statement on the SQLite connection itself (inside a group commit). */
+function run(sqlite: NodeSqliteDatabase, query: CompiledQuery): number {
+  return Number(sqlite.prepare(query.sql).run(query.parameters).changes);
+}
+
+function rows<R>(sqlite: NodeSqliteDatabase, query: CompiledQuery): R[] {
+  return sqlite.prepare(query.sql).all(query.parameters) as R[];
+}
+
 type Executor = Kysely<Database> | Transaction<Database>;
 
-async function missOrConflict(db: Executor, userId: string, id: string): Promise<WriteFailure> {
-  const row = await db
-    .selectFrom('notes')
-    .select('version')
-    .where('user_id', '=', userId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row === undefined ? 'not_found' : 'version_conflict';
-}
-
-async function insertTags(trx: Transaction<Database>, userId: string, note: Note): Promise<void> {
-  if (note.tags.length === 0) return;
-  await trx
-    .insertInto('note_tags')
-    .values(
-      note.tags.map((tag) => ({
-        note_id: note.id,
-        tag,
-        user_id: userId,
-        archived: note.archived,
-        updated_at: note.updated_at,
-      })),
-    )
-    .execute();
-}
-
-/** Keeps note_tags equal to the note: its tag set, and the copies of archived and updated_at. */
-async function syncTags(
-  trx: Transaction<Database>,
+async function missOrConflict(
+  db: Executor,
+  engine: Engine,
   userId: string,
-  note: Note,
-  tagsChanged: boolean,
-): Promise<void> {
-  if (tagsChanged) {
-    await trx
-      .deleteFrom('note_tags')
-      .where('user_id', '=', userId)
-      .where('note_id', '=', note.id)
-      .execute();
-    await insertTags(trx, userId, note);
-    return;
-  }
-  if (note.tags.length === 0) return;
-  await trx
-    .updateTable('note_tags')
-    .set({ archived: note.archived, updated_at: note.updated_at })
-    .where('user_id', '=', userId)
-    .where('note_id', '=', note.id)
-    .execute();
+  id: string,
+): Promise<WriteFailure> {
+  const found = await db.executeQuery(noteVersionQuery(engine, userId, id));
+  return found.rows.length === 0 ? 'not_found' : 'version_conflict';
+}
+
+function missOrConflictIn(sqlite: NodeSqliteDatabase, userId: string, id: string): WriteFailure {
+  return rows(sqlite, noteVersionQuery('sqlite', userId, id)).length === 0
+    ? 'not_found'
+    : 'version_conflict';
 }
 
 function isEmptyPatch(patch: NotePatch): boolean {
@@ -160,6 +139,8 @@ function isEmptyPatch(patch: NotePatch): boolean {
 
 export function noteRepo(db: Db): NoteRepo {
   const { kysely, engine } = db;
+  // On SQLite, writes commit in groups (src/db/group-commit.ts); PostgreSQL commits each alone.
+  const commits = engine === 'sqlite' ? groupCommit(db) : undefined;
 
   async function get(userId: string, id: string): Promise<Note | null> {
     if (!isId(id)) return null;
@@ -212,11 +193,17 @@ export function noteRepo(db: Db): NoteRepo {
         updated_at: now,
       };
       const insertNote = insertNoteQuery(engine, userId, note, searchColumns(engine, note));
-      if (note.tags.length === 0) await kysely.executeQuery(insertNote);
+      const insertTags = note.tags.length === 0 ? undefined : insertTagsQuery(engine, userId, note);
+      if (commits !== undefined) {
+        await commits.run((sqlite) => {
+          run(sqlite, insertNote);
+          if (insertTags !== undefined) run(sqlite, insertTags);
+        });
+      } else if (insertTags === undefined) await kysely.executeQuery(insertNote);
       else
         await kysely.transaction().execute(async (trx) => {
           await trx.executeQuery(insertNote);
-          await trx.executeQuery(insertTagsQuery(engine, userId, note));
+          await trx.executeQuery(insertTags);
         });
       return note;
     },
@@ -256,35 +243,59 @@ export function noteRepo(db: Db): NoteRepo {
           : failed('version_conflict');
       }
       if (!isId(id)) return failed('not_found');
-      if (expected?.length === 0) return failed(await missOrConflict(kysely, userId, id));
+      if (expected?.length === 0) return failed(await missOrConflict(kysely, engine, userId, id));
       const tags = patch.tags === undefined ? undefined : uniqueTags(patch.tags);
+      const changes: NoteChanges = {
+        title: patch.title,
+        body: patch.body,
+        tags: tags === undefined ? undefined : JSON.stringify(tags),
+        pinned: patch.pinned,
+        archived: patch.archived,
+        ...searchColumns(engine, patch),
+      };
+      const update = updateNoteQuery(
+        engine,
+        userId,
+        id,
+        changes,
+        new Date().toISOString(),
+        expected,
+      );
+      // The same statements on both engines: synchronously inside a group commit on SQLite, in a
+      // transaction of their own on PostgreSQL.
+      if (commits !== undefined) {
+        return commits.run((sqlite): WriteResult<Note> => {
+          const row = rows<NoteRow>(sqlite, update)[0];
+          if (row === undefined) return failed(missOrConflictIn(sqlite, userId, id));
+          const note = toNote(row);
+          for (const query of syncTagsQueries(engine, userId, note, tags !== undefined))
+            run(sqlite, query);
+          return { ok: true, value: note };
+        });
+      }
       return kysely.transaction().execute(async (trx): Promise<WriteResult<Note>> => {
-        const changes: NoteChanges = {
-          title: patch.title,
-          body: patch.body,
-          tags: tags === undefined ? undefined : JSON.stringify(tags),
-          pinned: patch.pinned,
-          archived: patch.archived,
-          ...searchColumns(engine, patch),
-        };
-        const updated = await trx.executeQuery<NoteRow>(
-          updateNoteQuery(engine, userId, id, changes, new Date().toISOString(), expected),
-        );
-        const row = updated.rows[0];
-        if (row === undefined) return failed(await missOrConflict(trx, userId, id));
+        const row = (await trx.executeQuery<NoteRow>(update)).rows[0];
+        if (row === undefined) return failed(await missOrConflict(trx, engine, userId, id));
         const note = toNote(row);
-        await syncTags(trx, userId, note, tags !== undefined);
+        for (const query of syncTagsQueries(engine, userId, note, tags !== undefined))
+          await trx.executeQuery(query);
         return { ok: true, value: note };
       });
     },
 
     async remove(userId, id, expected) {
       if (!isId(id)) return failed('not_found');
-      if (expected?.length === 0) return failed(await missOrConflict(kysely, userId, id));
-      let statement = kysely.deleteFrom('notes').where('user_id', '=', userId).where('id', '=', id);
-      if (expected !== undefined) statement = statement.where('version', 'in', expected);
-      const { numDeletedRows } = await statement.executeTakeFirstOrThrow();
-      if (numDeletedRows === 0n) return failed(await missOrConflict(kysely, userId, id));
+      if (expected?.length === 0) return failed(await missOrConflict(kysely, engine, userId, id));
+      const remove = deleteNoteQuery(engine, userId, id, expected);
+      if (commits !== undefined) {
+        return commits.run((sqlite): WriteResult<null> =>
+          run(sqlite, remove) === 0
+            ? failed(missOrConflictIn(sqlite, userId, id))
+            : { ok: true, value: null },
+        );
+      }
+      const { numAffectedRows } = await kysely.executeQuery(remove);
+      if (numAffectedRows === 0n) return failed(await missOrConflict(kysely, engine, userId, id));
       return { ok: true, value: null };
     },
   };

@@ -134,3 +134,61 @@ export function updateNoteQuery(
   }
   return CompiledQuery.raw(text, values);
 }
+
+/** The version of the user's note (no row: no such note), to tell a miss from a conflict. */
+export function noteVersionQuery(engine: Engine, userId: string, id: string): CompiledQuery {
+  const [user, note] = engine === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
+  return CompiledQuery.raw(`SELECT version FROM notes WHERE user_id = ${user} AND id = ${note}`, [
+    userId,
+    id,
+  ]);
+}
+
+/**
+ * The statements that keep note_tags equal to a changed note: its tag set when the tags changed,
+ * otherwise the copies of archived and updated_at.
+ */
+export function syncTagsQueries(
+  engine: Engine,
+  userId: string,
+  note: Note,
+  tagsChanged: boolean,
+): CompiledQuery[] {
+  const [first, second, third, fourth] =
+    engine === 'sqlite' ? ['?', '?', '?', '?'] : ['$1', '$2', '$3', '$4'];
+  if (tagsChanged) {
+    const queries = [
+      CompiledQuery.raw(`DELETE FROM note_tags WHERE user_id = ${first} AND note_id = ${second}`, [
+        userId,
+        note.id,
+      ]),
+    ];
+    if (note.tags.length > 0) queries.push(insertTagsQuery(engine, userId, note));
+    return queries;
+  }
+  if (note.tags.length === 0) return [];
+  return [
+    CompiledQuery.raw(
+      `UPDATE note_tags SET archived = ${first}, updated_at = ${second} WHERE user_id = ${third} AND note_id = ${fourth}`,
+      [note.archived, note.updated_at, userId, note.id],
+    ),
+  ];
+}
+
+/** The DELETE of the user's note, only at one of the accepted versions when `expected` is set. */
+export function deleteNoteQuery(
+  engine: Engine,
+  userId: string,
+  id: string,
+  expected: readonly number[] | undefined,
+): CompiledQuery {
+  let index = 0;
+  const mark = (): string => (engine === 'sqlite' ? '?' : `$${++index}`);
+  let text = `DELETE FROM notes WHERE user_id = ${mark()} AND id = ${mark()}`;
+  const values: unknown[] = [userId, id];
+  if (expected !== undefined) {
+    text += ` AND version IN (${expected.map(() => mark()).join(', ')})`;
+    values.push(...expected);
+  }
+  return CompiledQuery.raw(text, values);
+}

@@ -83,5 +83,56 @@ for (const engine of await testEngines()) {
 
       assert.equal(await server.stop('SIGTERM'), 0);
     });
+
+    test('note creates at once through both workers: each found by search once answered', async (t) => {
+      const database = await createTestDatabase(engine);
+      t.after(() => database.drop());
+      const server = await startServerProcess({ ...database.env, WORKERS: '2' });
+      t.after(() => server.stop('SIGKILL'));
+      const registered = await call(server.url, '/api/v1/auth/register', {
+        method: 'POST',
+        body: {
+          email: `workers-notes-${Date.now()}@example.com`,
+          password: 'correct horse battery',
+        },
+      });
+      assert.equal(registered.status, 201);
+      const token = (registered.body as { access_token: string }).access_token;
+
+      // 12 writers at once, so that both workers commit groups of creates into one file.
+      const count = 60;
+      let next = 0;
+      const found: string[] = [];
+      async function writer(): Promise<void> {
+        while (next < count) {
+          const word = `unique${next++}word`;
+          const created = await call(server.url, '/api/v1/notes', {
+            method: 'POST',
+            body: { title: `Note ${word}`, tags: ['w'] },
+            token,
+          });
+          assert.equal(created.status, 201);
+          // The 201 means committed: a search on either worker finds the note at once.
+          const search = await call(server.url, `/api/v1/notes?q=${word}`, { token });
+          const items = (search.body as { items: { id: string }[] }).items;
+          assert.deepEqual(
+            items.map((item) => item.id),
+            [(created.body as { id: string }).id],
+          );
+          found.push(word);
+        }
+      }
+      await Promise.all(Array.from({ length: 12 }, writer));
+      assert.equal(found.length, count);
+      const list = await call(server.url, '/api/v1/notes?limit=100&tag=w', { token });
+      assert.equal((list.body as { items: unknown[] }).items.length, count);
+      const servedBy = new Set(
+        [...server.output().matchAll(/"pid":(\d+)[^\n]*"request completed"/g)].map(
+          (match) => match[1],
+        ),
+      );
+      assert.equal(servedBy.size, 2, 'both workers answered');
+      assert.equal(await server.stop('SIGTERM'), 0);
+    });
   });
 }
