@@ -34,6 +34,16 @@ export interface IssuedSession {
   expiresIn: number;
 }
 
+/** A login's session starts only if the password it verified is still the account's, enabled. */
+function checkCredentials(
+  now: { password_hash: string; disabled: boolean } | undefined,
+  verifiedPasswordHash: string,
+): void {
+  if (!now || now.password_hash !== verifiedPasswordHash)
+    throw new AppError('invalid_credentials', 'The email or password is wrong.');
+  if (now.disabled) throw new AppError('account_disabled', 'This account has been disabled.');
+}
+
 export class AuthService {
   readonly keys: KeyStore;
   readonly tokens: TokenService;
@@ -118,28 +128,32 @@ export class AuthService {
   ): Promise<IssuedSession> {
     const refresh = generateRefreshToken();
     const expiresAt = new Date(Date.now() + this.#config.refreshTokenTtl * 1000).toISOString();
-    const session = await this.#db.kysely.transaction().execute(async (trx) => {
-      if (verifiedPasswordHash !== undefined) {
-        const now = await repo.lockUserCredentials(trx, this.#db.engine, user.id);
-        if (!now || now.password_hash !== verifiedPasswordHash)
-          throw new AppError('invalid_credentials', 'The email or password is wrong.');
-        if (now.disabled) throw new AppError('account_disabled', 'This account has been disabled.');
-      }
-      const row = await repo.insertSession(trx, {
-        id: newId(),
-        userId: user.id,
-        userAgent: client.userAgent,
-        ip: client.ip,
-        expiresAt,
-      });
-      await repo.insertRefreshToken(trx, {
-        id: refresh.id,
-        secretHash: refresh.secretHash,
-        sessionId: row.id,
-        userId: user.id,
-      });
-      return row;
-    });
+    const row = {
+      id: newId(),
+      userId: user.id,
+      userAgent: client.userAgent,
+      ip: client.ip,
+      expiresAt,
+    };
+    const token = {
+      id: refresh.id,
+      secretHash: refresh.secretHash,
+      sessionId: row.id,
+      userId: user.id,
+    };
+    const pool = this.#db.pool;
+    const session =
+      verifiedPasswordHash !== undefined && pool !== undefined
+        ? await repo.startLoginSessionPostgres(pool, row, token, verifiedPasswordHash)
+        : await this.#db.kysely.transaction().execute(async (trx) => {
+            if (verifiedPasswordHash !== undefined) {
+              const now = await repo.lockUserCredentials(trx, this.#db.engine, user.id);
+              checkCredentials(now, verifiedPasswordHash);
+            }
+            const inserted = await repo.insertSession(trx, row);
+            await repo.insertRefreshToken(trx, token);
+            return inserted;
+          });
     const access = await this.tokens.issue({
       userId: user.id,
       sessionId: session.id,
