@@ -2,7 +2,6 @@
 // transaction it runs in; none sees HTTP.
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { AppError } from '../http/errors.ts';
 import type { Engine } from '../db/connect.ts';
 import type { Database, SessionRow } from '../db/schema.ts';
 
@@ -171,15 +170,20 @@ const START_LOGIN_SESSION = `WITH u AS (
 SELECT u.password_hash, u.disabled FROM u`;
 
 /**
- * Starts a login's session and refresh token (PostgreSQL), or throws as the transaction of
- * `startSession` would when the password changed or the account was disabled meanwhile.
+ * Starts a login's session and refresh token (PostgreSQL) if the account still has the password
+ * hash the login verified and is enabled. Answers the account's credentials as the statement
+ * read them (undefined: the account is gone) and the session, which exists only if they passed;
+ * the caller judges them as the transaction of `startSession` does.
  */
 export async function startLoginSessionPostgres(
   pool: Pool,
   session: NewSession,
   token: { id: string; secretHash: string },
   verifiedPasswordHash: string,
-): Promise<SessionRow> {
+): Promise<{
+  account: { password_hash: string; disabled: boolean } | undefined;
+  session: SessionRow;
+}> {
   const now = new Date().toISOString();
   const { rows } = await pool.query<{ password_hash: string; disabled: boolean }>({
     name: 'jotter_start_login_session',
@@ -196,18 +200,17 @@ export async function startLoginSessionPostgres(
       token.secretHash,
     ],
   });
-  const account = rows[0];
-  if (!account || account.password_hash !== verifiedPasswordHash)
-    throw new AppError('invalid_credentials', 'The email or password is wrong.');
-  if (account.disabled) throw new AppError('account_disabled', 'This account has been disabled.');
   return {
-    id: session.id,
-    user_id: session.userId,
-    created_at: now,
-    last_used_at: now,
-    expires_at: session.expiresAt,
-    user_agent: session.userAgent,
-    ip: session.ip,
-    revoked_at: null,
+    account: rows[0],
+    session: {
+      id: session.id,
+      user_id: session.userId,
+      created_at: now,
+      last_used_at: now,
+      expires_at: session.expiresAt,
+      user_agent: session.userAgent,
+      ip: session.ip,
+      revoked_at: null,
+    },
   };
 }

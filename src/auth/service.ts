@@ -34,6 +34,15 @@ export interface IssuedSession {
   expiresIn: number;
 }
 
+/** On PostgreSQL a login's session starts in one statement, judged as the transaction is. */
+async function startLoginSessionPostgres(
+  ...args: Parameters<typeof repo.startLoginSessionPostgres>
+): Promise<SessionRow> {
+  const { account, session } = await repo.startLoginSessionPostgres(...args);
+  checkCredentials(account, args[3]);
+  return session;
+}
+
 /** A login's session starts only if the password it verified is still the account's, enabled. */
 function checkCredentials(
   now: { password_hash: string; disabled: boolean } | undefined,
@@ -144,7 +153,7 @@ export class AuthService {
     const pool = this.#db.pool;
     const session =
       verifiedPasswordHash !== undefined && pool !== undefined
-        ? await repo.startLoginSessionPostgres(pool, row, token, verifiedPasswordHash)
+        ? await startLoginSessionPostgres(pool, row, token, verifiedPasswordHash)
         : await this.#db.kysely.transaction().execute(async (trx) => {
             if (verifiedPasswordHash !== undefined) {
               const now = await repo.lockUserCredentials(trx, this.#db.engine, user.id);
