@@ -15,9 +15,9 @@ export interface NewSession {
   expiresAt: string;
 }
 
-export async function insertSession(db: Queryable, session: NewSession): Promise<SessionRow> {
-  const now = new Date().toISOString();
-  const row: SessionRow = {
+/** The row of a session that starts at `now`. */
+function sessionRow(session: NewSession, now: string): SessionRow {
+  return {
     id: session.id,
     user_id: session.userId,
     created_at: now,
@@ -27,6 +27,10 @@ export async function insertSession(db: Queryable, session: NewSession): Promise
     ip: session.ip,
     revoked_at: null,
   };
+}
+
+export async function insertSession(db: Queryable, session: NewSession): Promise<SessionRow> {
+  const row = sessionRow(session, new Date().toISOString());
   await db.insertInto('sessions').values(row).execute();
   return row;
 }
@@ -200,17 +204,5 @@ export async function startLoginSessionPostgres(
       token.secretHash,
     ],
   });
-  return {
-    account: rows[0],
-    session: {
-      id: session.id,
-      user_id: session.userId,
-      created_at: now,
-      last_used_at: now,
-      expires_at: session.expiresAt,
-      user_agent: session.userAgent,
-      ip: session.ip,
-      revoked_at: null,
-    },
-  };
+  return { account: rows[0], session: sessionRow(session, now) };
 }
