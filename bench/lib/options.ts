@@ -55,7 +55,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     console.log(
       'npm run bench -- [--rounds 3] [--seconds 5] [--warmup 2] [--users 100] [--notes 20]\n' +
         '  [--big-notes 100000] [--engines sqlite,postgres] [--only read,write,...]\n' +
-        '  [--out file.json] [--profile dir] [--node-flags "..."] [--no-pin] [--log-level warn] [--workers 1] [--smoke]\n' +
+        '  [--out file.json] [--profile dir] [--node-flags="..."] [--no-pin] [--log-level warn] [--workers 1] [--smoke]\n' +
         'PostgreSQL runs when DATABASE_URL is set. See bench/README.md.',
     );
     process.exit(0);
