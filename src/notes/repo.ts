@@ -28,7 +28,7 @@ import {
 } from './write-sql.ts';
 import { readNotePage, type NotePageJson } from './page-json.ts';
 import type { Note, NoteCreate, NotePatch } from './schemas.ts';
-import { searchColumns } from './search.ts';
+import { keyOrderSearch, searchColumns } from './search.ts';
 
 export type { NoteFilters, NotePosition } from './list-query.ts';
 
@@ -183,6 +183,10 @@ export function noteRepo(db: Db): NoteRepo {
     wanted: number,
     before: NotePosition | undefined,
   ): Promise<NoteRow[]> {
+    // SQLite walks its full-text index in list order (search.ts), except for a tag, whose
+    // notes are walked along note_tags below.
+    if (engine === 'sqlite' && filters.tag === undefined)
+      return keyOrderSearch(db, userId, filters, wanted, before);
     const end = await searchWindowEndQuery(db, userId, filters, before).executeTakeFirst();
     const from: NotePosition | undefined = end && [end.updated_at, end.id];
     const found = await noteWalkQuery(db, userId, filters, wanted, { before, from }).execute();
