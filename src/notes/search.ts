@@ -59,7 +59,15 @@ export function matchingNotesQuery(
   before: NotePosition | undefined,
 ) {
   const conditions = rangeConditions(['n.updated_at', 'n.id'], { before });
-  conditions.push(sql<SqlBool>`${sql.ref('n.user_id')} = ${userId}`);
+  // On PostgreSQL the user's condition is written so that no B-tree index can serve it: the
+  // planner, when its statistics of notes are missing or stale (a table just filled, autovacuum
+  // off), otherwise ANDs the GIN bitmap with the user's whole list range from
+  // notes_user_updated_idx, reading ~100,000 index entries (18 ms) to keep ~1,000 matches.
+  conditions.push(
+    db.engine === 'postgres'
+      ? sql<SqlBool>`(${sql.ref('n.user_id')} || '') = ${userId}`
+      : sql<SqlBool>`${sql.ref('n.user_id')} = ${userId}`,
+  );
   conditions.push(sql<SqlBool>`${sql.ref('n.archived')} = ${filters.archived}`);
   if (filters.pinned !== undefined)
     conditions.push(sql<SqlBool>`${sql.ref('n.pinned')} = ${filters.pinned}`);
