@@ -14,6 +14,7 @@ import { parseSearch } from '../src/db/full-text.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { matchingNotesQuery, noteWalkQuery } from '../src/notes/list-query.ts';
 import { noteRepo, type NoteFilters, type NoteRepo } from '../src/notes/repo.ts';
+import { keyWalkQuery } from '../src/notes/search.ts';
 import { testConfig } from '../test/helpers/app.ts';
 import { createTestDatabase, type TestEngine } from '../test/helpers/databases.ts';
 import { insertUser, seedNotes } from '../test/helpers/seed-notes.ts';
@@ -86,6 +87,7 @@ async function run(engineName: TestEngine['name']): Promise<void> {
     for (let page = 0; page < 50; page++)
       after = (await notes.list(big, filters(), 20, after)).next!;
 
+    const commonNext = (await notes.list(big, filters({ q: 'w1' }), 20)).next!;
     const cases: [string, string, NoteFilters, typeof after | undefined][] = [
       ['first page, user with 10 notes', small, filters(), undefined],
       ['first page', big, filters(), undefined],
@@ -101,6 +103,7 @@ async function run(engineName: TestEngine['name']): Promise<void> {
       ['q="w1 w2" (phrase)', big, filters({ q: '"w1 w2"' }), undefined],
       ['q=w49* (prefix)', big, filters({ q: 'w49*' }), undefined],
       ['q=w4000&tag=tag0', big, filters({ q: 'w4000', tag: 'tag0' }), undefined],
+      ['q=w1, page 2 (by cursor)', big, filters({ q: 'w1' }), commonNext],
       ['q=zzz (no match)', big, filters({ q: 'zzz' }), undefined],
     ];
     console.log('| query | median ms | matching notes |\n|---|---:|---:|');
@@ -117,6 +120,10 @@ async function run(engineName: TestEngine['name']): Promise<void> {
         matchingNotesQuery(db, big, filters({ q: 'w4000' }), 21, undefined),
       ],
     ];
+    if (db.engine === 'sqlite') {
+      const keyWalk = keyWalkQuery(big, filters({ q: 'w1' }), { limit: 21 });
+      plans.push(['search without a tag, in key order', { compile: () => keyWalk }]);
+    }
     for (const [label, query] of plans) console.log(`\n${label}:\n    ${await planOf(db, query)}`);
   } finally {
     await db.close();

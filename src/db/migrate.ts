@@ -11,10 +11,12 @@ import {
 import type { Db } from './connect.ts';
 import * as accounts from './migrations/0001-accounts.ts';
 import * as notesAndTodos from './migrations/0002-notes-todos.ts';
+import * as searchIndex from './migrations/0003-search-index.ts';
 
 const HISTORY = [
   ['0001-accounts', accounts],
   ['0002-notes-todos', notesAndTodos],
+  ['0003-search-index', searchIndex],
 ] as const;
 
 export class MigrationError extends Error {

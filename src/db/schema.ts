@@ -72,8 +72,9 @@ export interface SigningKeysTable {
 }
 
 export interface NotesTable {
-  // SQLite also has `seq`, the INTEGER PRIMARY KEY its full-text index is keyed by; no query
-  // names it outside src/notes/search.ts and the migration.
+  // SQLite also has `seq`, the INTEGER PRIMARY KEY its full-text index is keyed by: the note's
+  // order key, which moves with updated_at (migration 0003); no query names it outside
+  // src/notes/search.ts, write-sql.ts and the migrations.
   id: string;
   user_id: string;
   title: string;

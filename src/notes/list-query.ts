@@ -3,7 +3,9 @@
 // and however many notes the user has. Without a tag the walk follows notes' own indexes; with a
 // tag it follows note_tags, whose index holds the tag's notes in the same order.
 //
-// A search cannot walk blindly: a word in few of the user's notes would read all of them before
+// A search on SQLite without a tag walks its full-text index instead, which keeps the notes in
+// list order (src/notes/search.ts, keyOrderSearch). On PostgreSQL, and with a tag on SQLite,
+// a search cannot walk blindly: a word in few of the user's notes would read all of them before
 // the page fills. So a search first walks a window of the next SEARCH_WINDOW notes, checking each
 // against the full-text index; if the page is not full by the window's end, the rest comes from
 // the full-text index (the user's matching notes after the window, sorted). Common words fill
@@ -26,6 +28,7 @@ export { matchingNotesQuery } from './search.ts';
 
 function walkConditions(
   db: Db,
+  userId: string,
   filters: NoteFilters,
   keys: [string, string],
   range: NoteRange,
@@ -33,7 +36,7 @@ function walkConditions(
   const conditions = rangeConditions(keys, range);
   if (filters.pinned !== undefined)
     conditions.push(sql<SqlBool>`${sql.ref('n.pinned')} = ${filters.pinned}`);
-  if (filters.search.length > 0) conditions.push(matchesSearch(db.engine, 'n', filters.search));
+  if (filters.search.length > 0) conditions.push(matchesSearch(db.engine, 'n', userId, filters));
   return conditions;
 }
 
@@ -54,7 +57,9 @@ export function noteWalkQuery(
       .where('t.tag', '=', filters.tag)
       .where('t.archived', '=', filters.archived)
       .where('n.user_id', '=', userId)
-      .where((eb) => eb.and(walkConditions(db, filters, ['t.updated_at', 't.note_id'], range)))
+      .where((eb) =>
+        eb.and(walkConditions(db, userId, filters, ['t.updated_at', 't.note_id'], range)),
+      )
       .orderBy('t.updated_at', 'desc')
       .orderBy('t.note_id', 'desc')
       .limit(limit);
@@ -64,7 +69,7 @@ export function noteWalkQuery(
     .select(NOTE_COLUMNS)
     .where('n.user_id', '=', userId)
     .where('n.archived', '=', filters.archived)
-    .where((eb) => eb.and(walkConditions(db, filters, ['n.updated_at', 'n.id'], range)))
+    .where((eb) => eb.and(walkConditions(db, userId, filters, ['n.updated_at', 'n.id'], range)))
     .orderBy('n.updated_at', 'desc')
     .orderBy('n.id', 'desc')
     .limit(limit);
@@ -111,7 +116,9 @@ export function searchWindowEndQuery(
     .select(['n.updated_at', 'n.id'])
     .where('n.user_id', '=', userId)
     .where('n.archived', '=', filters.archived)
-    .where((eb) => eb.and(walkConditions(db, unsearched, ['n.updated_at', 'n.id'], { before })))
+    .where((eb) =>
+      eb.and(walkConditions(db, userId, unsearched, ['n.updated_at', 'n.id'], { before })),
+    )
     .orderBy('n.updated_at', 'desc')
     .orderBy('n.id', 'desc')
     .offset(SEARCH_WINDOW - 1)

@@ -4,6 +4,7 @@
 // work on them.
 import { CompiledQuery } from 'kysely';
 import type { Engine } from '../db/connect.ts';
+import { orderKeySql } from '../db/migrations/0003-search-index.ts';
 import type { Note } from './schemas.ts';
 import type { SearchColumns } from './search.ts';
 
@@ -26,7 +27,8 @@ function noteInsertText(engine: Engine): string {
   if (text === undefined) {
     text =
       engine === 'sqlite'
-        ? `INSERT INTO notes (${NOTE_COLUMNS}) VALUES ${placeholders(engine, 1, 10)}`
+        ? // seq: the note's order key, which SQLite's full-text index is walked by (0003).
+          `INSERT INTO notes (seq, ${NOTE_COLUMNS}) VALUES (${orderKeySql('?')}, ${placeholders(engine, 1, 10).slice(1)}`
         : `INSERT INTO notes (${NOTE_COLUMNS}, search_title, search_body) VALUES ${placeholders(engine, 1, 12)}`;
     noteInserts.set(engine, text);
   }
@@ -53,7 +55,10 @@ export function insertNoteQuery(
   note: Note,
   search: SearchColumns,
 ): CompiledQuery {
-  const values: unknown[] = [
+  // The order key's expression names the change time three times (orderKeySql).
+  const values: unknown[] =
+    engine === 'sqlite' ? [note.updated_at, note.updated_at, note.updated_at] : [];
+  values.push(
     note.id,
     userId,
     note.title,
@@ -64,7 +69,7 @@ export function insertNoteQuery(
     note.version,
     note.created_at,
     note.updated_at,
-  ];
+  );
   if (engine === 'postgres') values.push(search.search_title, search.search_body);
   return CompiledQuery.raw(noteInsertText(engine), values);
 }
@@ -115,7 +120,10 @@ export function updateNoteQuery(
 ): CompiledQuery {
   const present = CHANGE_COLUMNS.filter((column) => changes[column] !== undefined);
   const values: unknown[] = present.map((column) => changes[column]);
-  values.push(updatedAt, userId, id);
+  values.push(updatedAt);
+  // On SQLite the note moves to the order key of its new updated_at (migration 0003).
+  if (engine === 'sqlite') values.push(updatedAt, updatedAt, updatedAt);
+  values.push(userId, id);
   if (expected !== undefined) values.push(...expected);
   const key = `${engine}:${present.join(',')}:${expected?.length ?? '-'}`;
   let text = updates.get(key);
@@ -124,6 +132,7 @@ export function updateNoteQuery(
     const mark = (): string => (engine === 'sqlite' ? '?' : `$${++index}`);
     const sets = present.map((column) => `${column} = ${mark()}`);
     sets.push('version = version + 1', `updated_at = ${mark()}`);
+    if (engine === 'sqlite') sets.push(`seq = ${orderKeySql('?')}`);
     text = `UPDATE notes SET ${sets.join(', ')} WHERE user_id = ${mark()} AND id = ${mark()}`;
     if (expected !== undefined)
       text += ` AND version IN (${expected.map(() => mark()).join(', ')})`;

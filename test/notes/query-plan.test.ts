@@ -10,7 +10,7 @@ import { CompiledQuery, type Compilable } from 'kysely';
 import type { Db } from '../../src/db/connect.ts';
 import { parseSearch } from '../../src/db/full-text.ts';
 import { matchingNotesQuery, noteWalkQuery } from '../../src/notes/list-query.ts';
-import { matchesSearch } from '../../src/notes/search.ts';
+import { keyWalkQuery, matchesSearch } from '../../src/notes/search.ts';
 import { bindings, notePageStatement, type PageValues } from '../../src/notes/page-json.ts';
 import type { NoteFilters } from '../../src/notes/order.ts';
 import { todoListQuery } from '../../src/todos/repo.ts';
@@ -218,6 +218,7 @@ for (const engine of await testEngines()) {
       }
     });
 
+    // On SQLite, a search with a tag (the walk along note_tags); on PostgreSQL, every search.
     test('a search walks its window along the list index, then asks the full-text index', async (t) => {
       const { db } = await buildTestApp(t, engine);
       const big = await insertUser(db, 'big');
@@ -238,7 +239,7 @@ for (const engine of await testEngines()) {
         // The planner picks between the GIN index and the user's rows by cost (at 100,000 notes
         // it takes the GIN index: see the benchmark); here, that the search condition is the
         // indexed expression, so the GIN index can serve it at all.
-        const condition = matchesSearch(db.engine, 'n', rare.search);
+        const condition = matchesSearch(db.engine, 'n', big, rare);
         const probe = db.kysely.selectFrom('notes as n').select('n.id').where(condition);
         const plan = await explain(db, probe, true);
         assert.ok(
@@ -247,5 +248,51 @@ for (const engine of await testEngines()) {
         );
       }
     });
+
+    if (engine.name === 'sqlite') {
+      test('a search without a tag walks the full-text index backwards in key order and stops at the page', async (t) => {
+        const { db } = await buildTestApp(t, engine);
+        const big = await insertUser(db, 'big');
+        await seedNotes(db, big, 3_000);
+        await db.kysely.executeQuery(CompiledQuery.raw('ANALYZE'));
+        const cursor: [string, string] = ['2020-01-02T00:00:00.000Z', newId()];
+        for (const [label, query] of [
+          ['first page', keyWalkQuery(big, filters({ search: parseSearch('w1') }), { limit: 21 })],
+          [
+            'after a cursor, pinned',
+            keyWalkQuery(big, filters({ pinned: true, search: parseSearch('w1 w2') }), {
+              limit: 21,
+              before: cursor,
+            }),
+          ],
+          [
+            "the cursor's millisecond",
+            keyWalkQuery(big, filters({ search: parseSearch('w1') }), {
+              before: cursor,
+              within: cursor[0],
+            }),
+          ],
+        ] as const) {
+          const { sql, parameters } = query;
+          const result = await db.kysely.executeQuery<{ detail: string }>(
+            CompiledQuery.raw(`EXPLAIN QUERY PLAN ${sql}`, [...parameters]),
+          );
+          const text = result.rows.map((row) => row.detail).join('\n');
+          // FTS5 drives, and its index number says it returns rows by rowid, descending
+          // (FTS5_BI_ORDER_ROWID 0x40 | FTS5_BI_ORDER_DESC 0x80): no sort, so LIMIT stops the
+          // walk after the page's rows, and the key bounds (`<`, `>`) are searched, not filtered.
+          const fts = /^SCAN notes_fts VIRTUAL TABLE INDEX (\d+):(\S*)/.exec(text);
+          assert.ok(fts, `${label}: ${text}`);
+          assert.equal(Number(fts[1]) & 0xc0, 0xc0, `${label}: ${text}`);
+          if (label !== 'first page') assert.match(fts[2]!, /</, `${label}: ${text}`);
+          assert.match(
+            text,
+            /SEARCH n USING INTEGER PRIMARY KEY \(rowid=\?\)/,
+            `${label}: ${text}`,
+          );
+          assert.doesNotMatch(text, /TEMP B-TREE/, `${label}: ${text}`);
+        }
+      });
+    }
   });
 }

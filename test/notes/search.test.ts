@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import type { Note } from '../../src/notes/schemas.ts';
 import { SEARCH_WINDOW } from '../../src/notes/order.ts';
 import { noteRepo } from '../../src/notes/repo.ts';
+import { allMatches, searchPages } from '../helpers/search-oracle.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { signUp } from '../helpers/auth.ts';
 import { testEngines } from '../helpers/databases.ts';
@@ -182,6 +183,64 @@ for (const engine of await testEngines()) {
       });
       assert.ok(bobs.every((note) => note.title === 'bob'));
       assert.equal(bobs.length, Math.ceil(total / 100));
+    });
+
+    test('pages in list order through changes and notes changed in one millisecond, at any page size', async (t) => {
+      const { app, db } = await buildTestApp(t, engine);
+      const alice = await signUp(app);
+      const bob = await signUp(app);
+      const notes = noteRepo(db);
+      const created: Note[] = [];
+      for (let index = 0; index < 120; index++) {
+        created.push(
+          await notes.create(alice.user.id, {
+            title: `item ${index}`,
+            body: `${index % 3 === 0 ? 'rare' : 'plain'} words`,
+            pinned: index % 5 === 0,
+            archived: index % 11 === 0,
+          }),
+        );
+        if (index % 10 === 0)
+          await notes.create(bob.user.id, { title: 'item of bob', body: 'rare plain words' });
+      }
+      // Changes move notes to the front of the list, text or not.
+      for (const index of [3, 50, 7, 99, 0, 44])
+        await notes.update(alice.user.id, created[index]!.id, { body: 'rare now' }, undefined);
+      for (const index of [10, 20, 33])
+        await notes.update(alice.user.id, created[index]!.id, { pinned: true }, undefined);
+      await notes.update(alice.user.id, created[66]!.id, { archived: true }, undefined);
+      // Notes changed in the same millisecond, newest and oldest: the list orders them by id.
+      // One at a time, newest id first, so that the order they were changed in (which SQLite's
+      // order keys follow) is the reverse of the list's.
+      const sameInstant = async (at: string, indexes: number[]) => {
+        const ids = indexes
+          .map((index) => created[index]!.id)
+          .sort()
+          .reverse();
+        for (const id of ids)
+          await db.kysely
+            .updateTable('notes')
+            .set({ updated_at: at })
+            .where('id', '=', id)
+            .execute();
+      };
+      await sameInstant('2099-05-05T05:05:05.555Z', [5, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+      await sameInstant('2020-06-01T00:00:00.000Z', [1, 2, 4, 8, 16, 32, 64, 100]);
+      for (const archived of [false, true])
+        for (const pinned of [undefined, true, false])
+          for (const query of ['rare', 'plain', 'item', 'words', 'rare now', 'nothing']) {
+            const filters = { archived, pinned, query };
+            const expected = await allMatches(notes, alice.user.id, filters);
+            for (const limit of [1, 4, 7, 100])
+              assert.deepEqual(
+                await searchPages(notes, alice.user.id, filters, limit),
+                expected,
+                `${JSON.stringify(filters)} by ${limit}`,
+              );
+          }
+      assert.ok(
+        (await allMatches(notes, alice.user.id, { archived: false, query: 'rare' })).length > 30,
+      );
     });
   });
 }
