@@ -3,13 +3,13 @@
 // typed by `Database`; the few places where the engines differ ask `db.engine`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { CurrentSchemaPostgresDialect } from './postgres-introspector.ts';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Database } from './schema.ts';
 import type { NodeSqliteDatabase } from './sqlite-driver.ts';
-import { openSqliteFile } from './sqlite-driver.ts';
+import { ImmediateSqliteDialect, openSqliteFile } from './sqlite-driver.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -37,7 +37,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): D
 function openSqlite(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sqlite = openSqliteFile(join(dataDir, SQLITE_FILE_NAME));
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return {
     kysely,
     engine: 'sqlite',

@@ -9,7 +9,15 @@
 // - every connection gets `jotter_search_document(title, body)`, which the notes' full-text
 //   triggers call so that SQLite indexes the words src/db/full-text.ts finds, as PostgreSQL does.
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import {
+  CompiledQuery,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import { searchDocument } from './full-text.ts';
 
 const STATEMENT_CACHE_LIMIT = 500;
@@ -124,4 +132,29 @@ function registerFunctions(raw: DatabaseSync): void {
   raw.function('jotter_search_document', { deterministic: true }, (title, body) =>
     searchDocument(typeof title === 'string' ? title : '', typeof body === 'string' ? body : ''),
   );
+}
+
+/**
+ * Kysely's SQLite transactions, begun with BEGIN IMMEDIATE instead of a plain (deferred) BEGIN.
+ * A deferred transaction that reads and then writes (a login checks the account, then inserts
+ * its session) cannot wait for the write lock if another process committed since its read began:
+ * SQLite answers SQLITE_BUSY at once, the busy timeout does not apply. With WORKERS > 1 that made
+ * concurrent logins fail with 503. IMMEDIATE takes the write lock first, waiting for it under the
+ * busy timeout like any write; within one process Kysely runs transactions one at a time anyway.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+export class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #database: SqliteDatabase;
+  constructor(config: { database: SqliteDatabase }) {
+    super(config);
+    this.#database = config.database;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.#database });
+  }
 }

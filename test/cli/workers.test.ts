@@ -134,5 +134,59 @@ for (const engine of await testEngines()) {
       assert.equal(servedBy.size, 2, 'both workers answered');
       assert.equal(await server.stop('SIGTERM'), 0);
     });
+
+    test('logins while both workers write: every one answered', async (t) => {
+      // A login reads the account, then inserts its session in one transaction; on SQLite it
+      // must wait for the file's write lock when the other worker holds it, never fail.
+      const database = await createTestDatabase(engine);
+      t.after(() => database.drop());
+      const server = await startServerProcess({ ...database.env, WORKERS: '2' });
+      t.after(() => server.stop('SIGKILL'));
+      const credentials = {
+        email: `workers-logins-${Date.now()}@example.com`,
+        password: 'correct horse battery',
+      };
+      const registered = await call(server.url, '/api/v1/auth/register', {
+        method: 'POST',
+        body: credentials,
+      });
+      assert.equal(registered.status, 201);
+      const token = (registered.body as { access_token: string }).access_token;
+
+      let writing = true;
+      const statuses: number[] = [];
+      async function writer(): Promise<void> {
+        while (writing) {
+          const created = await call(server.url, '/api/v1/notes', {
+            method: 'POST',
+            body: { title: 'written while others log in', tags: ['a', 'b'] },
+            token,
+          });
+          statuses.push(created.status);
+        }
+      }
+      async function logins(): Promise<number[]> {
+        const answers: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const login = await call(server.url, '/api/v1/auth/login', {
+            method: 'POST',
+            body: credentials,
+          });
+          answers.push(login.status);
+        }
+        return answers;
+      }
+      const writers = Promise.all(Array.from({ length: 8 }, writer));
+      const answered = (await Promise.all(Array.from({ length: 4 }, logins))).flat();
+      writing = false;
+      await writers;
+      assert.deepEqual(answered, Array<number>(24).fill(200));
+      assert.ok(statuses.length > 0);
+      assert.ok(
+        statuses.every((status) => status === 201),
+        `creates: ${statuses.join(',')}`,
+      );
+      assert.equal(await server.stop('SIGTERM'), 0);
+    });
   });
 }
