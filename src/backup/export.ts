@@ -88,10 +88,12 @@ export async function exportDatabase(db: Db, file: string): Promise<TableCounts>
   const partial = `${file}.partial-${randomBytes(4).toString('hex')}`;
   const counts: TableCounts = {};
   try {
+    // Read only: on SQLite that keeps the export from holding the write lock (a running server
+    // goes on writing while the export reads its snapshot).
     const transaction =
       db.engine === 'postgres'
         ? db.kysely.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')
-        : db.kysely.transaction();
+        : db.kysely.transaction().setAccessMode('read only');
     await transaction.execute(async (trx) => {
       const { output, compressor } = openExportFile(partial, file);
       const lines = Readable.from(exportLines(trx, header, counts));

@@ -37,7 +37,9 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): D
 function openSqlite(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sqlite = openSqliteFile(join(dataDir, SQLITE_FILE_NAME));
-  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: sqlite }),
+  });
   return {
     kysely,
     engine: 'sqlite',

@@ -17,6 +17,7 @@ import {
   type Driver,
   type SqliteDatabase,
   type SqliteStatement,
+  type TransactionSettings,
 } from 'kysely';
 import { searchDocument } from './full-text.ts';
 
@@ -141,10 +142,17 @@ function registerFunctions(raw: DatabaseSync): void {
  * SQLite answers SQLITE_BUSY at once, the busy timeout does not apply. With WORKERS > 1 that made
  * concurrent logins fail with 503. IMMEDIATE takes the write lock first, waiting for it under the
  * busy timeout like any write; within one process Kysely runs transactions one at a time anyway.
+ * Transactions declared read-only begin deferred.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings?: TransactionSettings,
+  ): Promise<void> {
+    // A read-only transaction (an export) must not hold the write lock: it stays deferred, and
+    // WAL lets other processes write meanwhile while it reads its snapshot.
+    const begin = settings?.accessMode === 'read only' ? 'begin' : 'begin immediate';
+    await connection.executeQuery(CompiledQuery.raw(begin));
   }
 }
 
