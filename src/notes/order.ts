@@ -3,6 +3,7 @@
 // (search.ts).
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { SearchTerm } from '../db/full-text.ts';
+import type { NotesTable } from '../db/schema.ts';
 
 export interface NoteFilters {
   archived: boolean;
@@ -36,6 +37,9 @@ export const NOTE_COLUMNS = [
   'n.created_at',
   'n.updated_at',
 ] as const;
+
+/** A note as the list and search statements read it (NOTE_COLUMNS). */
+export type NoteRow = Omit<NotesTable, 'user_id' | 'search_title' | 'search_body'>;
 
 /** Range conditions on the order keys (`n.updated_at, n.id` or the note_tags copies). */
 export function rangeConditions(keys: [string, string], range: NoteRange): Expression<SqlBool>[] {

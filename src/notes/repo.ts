@@ -21,7 +21,7 @@ import {
   type NoteFilters,
   type NotePosition,
 } from './list-query.ts';
-import { NOTE_COLUMNS } from './order.ts';
+import { NOTE_COLUMNS, type NoteRow } from './order.ts';
 import {
   deleteNoteQuery,
   insertNoteQuery,
@@ -66,18 +66,6 @@ export interface NoteRepo {
     expected: ExpectedVersions,
   ): Promise<WriteResult<Note>>;
   remove(userId: string, id: string, expected: ExpectedVersions): Promise<WriteResult<null>>;
-}
-
-interface NoteRow {
-  id: string;
-  title: string;
-  body: string;
-  tags: string;
-  pinned: boolean;
-  archived: boolean;
-  version: number;
-  created_at: string;
-  updated_at: string;
 }
 
 // Explicit reads: faster than spreading driver rows, and nothing but the API's fields goes out.

@@ -7,7 +7,13 @@ import { CompiledQuery, sql, type Expression, type SqlBool } from 'kysely';
 import type { Db, Engine } from '../db/connect.ts';
 import { fts5Query, searchVector, tsqueryLiteral } from '../db/full-text.ts';
 import { KEYS_PER_MS, keyBaseSql } from '../db/migrations/0003-search-index.ts';
-import { NOTE_COLUMNS, rangeConditions, type NoteFilters, type NotePosition } from './order.ts';
+import {
+  NOTE_COLUMNS,
+  rangeConditions,
+  type NoteFilters,
+  type NoteRow,
+  type NotePosition,
+} from './order.ts';
 
 /**
  * The FTS5 query of the user's notes in one list (archived or not, and pinned or not when the
@@ -115,19 +121,6 @@ export function matchingNotesQuery(
     .orderBy('n.id', 'desc');
 }
 
-/** A note as the search statements read it. */
-export interface SearchRow {
-  id: string;
-  title: string;
-  body: string;
-  tags: string;
-  pinned: boolean;
-  archived: boolean;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
 const statements = new Map<string, string>();
 
 /**
@@ -141,7 +134,7 @@ export function keyWalkQuery(
   userId: string,
   filters: NoteFilters,
   options: { limit?: number; before?: NotePosition | undefined; within?: string },
-): CompiledQuery<SearchRow> {
+): CompiledQuery<NoteRow> {
   const values: unknown[] = [ownedFts5Query(userId, filters), userId];
   const shape = `${options.limit !== undefined}${options.before !== undefined}${options.within !== undefined}`;
   if (options.before !== undefined) values.push(options.before[0], ...options.before);
@@ -162,7 +155,7 @@ export function keyWalkQuery(
   return CompiledQuery.raw(text, values);
 }
 
-function listOrder(a: SearchRow, b: SearchRow): number {
+function listOrder(a: NoteRow, b: NoteRow): number {
   if (a.updated_at !== b.updated_at) return a.updated_at < b.updated_at ? 1 : -1;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
@@ -179,7 +172,7 @@ export async function keyOrderSearch(
   filters: NoteFilters,
   limit: number,
   before: NotePosition | undefined,
-): Promise<SearchRow[]> {
+): Promise<NoteRow[]> {
   const { rows } = await db.kysely.executeQuery(keyWalkQuery(userId, filters, { limit, before }));
   const last = rows.at(-1);
   // Fewer than asked: every match is here, only the same-millisecond ones may need ordering.
